@@ -1,0 +1,1 @@
+//! The filter: a compact, signed file of known hashes, and its builder.

@@ -1,0 +1,19 @@
+//! prescreen screens files against a compact filter of known hashes before
+//! they are uploaded: exact digests (MD5, SHA-1, SHA-256) of the bytes and
+//! Meta's PDQ perceptual hash of the pixels, tested against a Bloom-filter
+//! file that never reveals the list itself. The same code runs natively (the
+//! `prescreen` CLI and reference server) and in the browser (WebAssembly).
+#![deny(missing_docs)]
+
+mod decode;
+mod digest;
+mod error;
+mod filter;
+pub mod hex;
+pub mod pdq;
+mod pixels;
+
+pub use decode::{decode, sniff, Decoded, Format, Limits};
+pub use digest::{digest, Digester, Digests};
+pub use error::{Error, Result};
+pub use pixels::{Layout, PixelView, Pixels};

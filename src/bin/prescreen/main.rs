@@ -1,6 +1,34 @@
-//! The `prescreen` command-line tool.
+//! The `prescreen` command-line tool: hash, build, query, check, inspect, keygen, serve.
+//!
+//! Each subcommand lives in its own module with an `Args` struct and a `run`
+//! function; this file only parses the command line and maps the outcome to
+//! an exit code (0 fine, 1 something matched, 2 usage or input error).
 
-fn main() {
-    eprintln!("prescreen: not yet implemented");
-    std::process::exit(2);
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod output;
+
+/// Screen files against a compact filter of known hashes.
+#[derive(Parser)]
+#[command(name = "prescreen", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome: Result<output::Outcome, output::CliError> = match cli.command {};
+    match outcome {
+        Ok(outcome) => outcome.exit_code(),
+        Err(err) => {
+            eprintln!("prescreen: {err}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,0 +1,48 @@
+//! What every subcommand returns: an outcome for the exit code, or an error.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// How a subcommand that ran to the end turned out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything fine (for check/query: nothing matched). Exit 0.
+    Clean,
+    /// Something matched (check/query). Exit 1.
+    Matched,
+    /// Some input could not be processed, reported per item. Exit 2.
+    InputErrors,
+}
+
+impl Outcome {
+    /// The process exit code for this outcome.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Clean => ExitCode::SUCCESS,
+            Outcome::Matched => ExitCode::from(1),
+            Outcome::InputErrors => ExitCode::from(2),
+        }
+    }
+}
+
+/// A failure that stops a subcommand; printed as one line on stderr, exit 2.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<prescreen::Error> for CliError {
+    fn from(err: prescreen::Error) -> Self {
+        CliError(format!("{} ({})", err, err.code()))
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(err: std::io::Error) -> Self {
+        CliError(err.to_string())
+    }
+}

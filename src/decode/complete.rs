@@ -1,7 +1,8 @@
 //! Does the container end where its own structure says it should?
 //!
 //! Decoders do not always say "truncated": the JPEG decoder pads a cut-off
-//! scan with zeros and succeeds, others report a generic error. These walks
+//! scan and succeeds, others report a generic error or succeed when only the
+//! end marker is missing. These walks
 //! follow each container's framing (JPEG markers, PNG chunks, GIF blocks, the
 //! RIFF size) without decoding anything, so that a file cut short is reported
 //! as `truncated` whichever way the decoder reacts. They are linear in the
@@ -19,7 +20,7 @@ pub(crate) fn ends_early(format: Format, bytes: &[u8]) -> bool {
         Format::Gif => gif(bytes),
         Format::WebP => webp(bytes),
         Format::Bmp => bmp(bytes),
-        Format::Pnm => Walk::Intact,
+        Format::Pnm => pnm(bytes),
     };
     walk == Walk::CutOff
 }
@@ -168,6 +169,79 @@ fn bmp(bytes: &[u8]) -> Walk {
     }
 }
 
+/// PNM (P1..P6): the header's size against the raster present. Binary
+/// rasters are counted in bytes, ASCII ones in samples; a last ASCII sample
+/// cut between its digits cannot be told from a shorter number. PAM (P7) is
+/// left to the decoder.
+fn pnm(bytes: &[u8]) -> Walk {
+    let kind = bytes.get(1).copied().unwrap_or(b'7');
+    if !(b'1'..=b'6').contains(&kind) {
+        return Walk::Intact;
+    }
+    let bitmap = kind == b'1' || kind == b'4';
+    let mut fields = PnmFields { bytes, pos: 2 };
+    let mut header = [1u64; 3]; // width, height, maxval (1 for bitmaps)
+    for field in header.iter_mut().take(if bitmap { 2 } else { 3 }) {
+        match fields.next() {
+            Some(Some(value)) => *field = value,
+            Some(None) => return Walk::Intact, // not a number: the decoder's call
+            None => return Walk::CutOff,
+        }
+    }
+    let [width, height, maxval] = header;
+    let channels = if kind == b'3' || kind == b'6' { 3 } else { 1 };
+    let samples = width.saturating_mul(height).saturating_mul(channels);
+    let raster_start = fields.pos.saturating_add(1); // one whitespace byte ends the header
+    let present = bytes.len().saturating_sub(raster_start) as u64;
+    let complete = match kind {
+        b'4' => present >= width.div_ceil(8).saturating_mul(height),
+        b'5' | b'6' => present >= samples.saturating_mul(if maxval < 256 { 1 } else { 2 }),
+        b'1' => bytes[raster_start.min(bytes.len())..].iter().filter(|b| matches!(b, b'0' | b'1')).count() as u64 >= samples,
+        _ => {
+            let body = &bytes[raster_start.min(bytes.len())..];
+            let tokens = body.split(|b| b.is_ascii_whitespace()).filter(|t| !t.is_empty()).count();
+            tokens as u64 >= samples
+        }
+    };
+    if complete {
+        Walk::Intact
+    } else {
+        Walk::CutOff
+    }
+}
+
+/// The whitespace-separated decimal fields of a PNM header, skipping `#` comments.
+struct PnmFields<'a> {
+    bytes: &'a [u8],
+    /// Just past the last field read.
+    pos: usize,
+}
+
+impl PnmFields<'_> {
+    /// `None` when the bytes end first; `Some(None)` for a field that is not a number.
+    /// A field that touches the end of the bytes may be cut: it counts as the end.
+    fn next(&mut self) -> Option<Option<u64>> {
+        loop {
+            match *self.bytes.get(self.pos)? {
+                b'#' => {
+                    let newline = self.bytes[self.pos..].iter().position(|&b| b == b'\n' || b == b'\r')?;
+                    self.pos += newline;
+                }
+                b if b.is_ascii_whitespace() => self.pos += 1,
+                _ => break,
+            }
+        }
+        let start = self.pos;
+        let len = self.bytes[start..].iter().position(|b| b.is_ascii_whitespace())?;
+        self.pos = start + len;
+        let digits = &self.bytes[start..self.pos];
+        if len > 19 || !digits.iter().all(u8::is_ascii_digit) {
+            return Some(None);
+        }
+        Some(Some(digits.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0'))))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +284,24 @@ mod tests {
         for cut in 6..gif.len() {
             assert!(ends_early(Format::Gif, &gif[..cut]), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn pnm_sizes() {
+        let binary = b"P6\n# comment\n2 1\n255\nabcdef";
+        assert!(!ends_early(Format::Pnm, binary));
+        for cut in 2..binary.len() {
+            assert!(ends_early(Format::Pnm, &binary[..cut]), "cut at {cut}");
+        }
+        assert!(!ends_early(Format::Pnm, b"P5 2 2 65535 12345678"));
+        assert!(ends_early(Format::Pnm, b"P5 2 2 65535 1234567"));
+        assert!(!ends_early(Format::Pnm, b"P4 9 2\n1234"));
+        assert!(ends_early(Format::Pnm, b"P4 9 2\n123"));
+        assert!(!ends_early(Format::Pnm, b"P2 2 1 255\n1 2"));
+        assert!(ends_early(Format::Pnm, b"P2 2 1 255\n1 "));
+        assert!(!ends_early(Format::Pnm, b"P1 3 1\n010"));
+        assert!(ends_early(Format::Pnm, b"P1 3 1\n01"));
+        assert!(!ends_early(Format::Pnm, b"P6 x 1 255 abc")); // malformed, not cut off
     }
 
     #[test]

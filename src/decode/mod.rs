@@ -13,9 +13,13 @@
 //! ran out of bytes), [`Error::TooLarge`], [`Error::DecoderLimit`] and
 //! [`Error::Corrupt`].
 //!
-//! A JPEG whose scan is cut off is `truncated` even though the decoder could
-//! pad it (Pillow refuses such files too); bytes after the end marker are
-//! allowed. A GIF decodes to its first frame on the logical screen.
+//! A file is `truncated` when it ends before its own framing says it should
+//! (JPEG markers up to EOI, PNG chunks up to IEND, GIF blocks up to the
+//! trailer, the RIFF size of WebP, the file size in a BMP header), even when
+//! the pixels could be recovered: a JPEG decoder pads a cut-off scan with grey
+//! and would hash a different picture. Bytes after the end are allowed. PNM
+//! has no framing: its decoder reports a short raster as `truncated`.
+//! A GIF decodes to its first frame on the logical screen.
 
 mod complete;
 mod convert;
@@ -100,16 +104,13 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
         Sniffed::CutShort => return Err(Error::Truncated),
         Sniffed::Unknown => return Err(Error::UnsupportedFormat),
     };
-    // The JPEG decoder pads a cut-off scan instead of failing, so check its framing first.
-    if format == Format::Jpeg && complete::ends_early(format, bytes) {
+    // Decoders do not all notice a cut-off (the JPEG one pads a short scan),
+    // so the framing decides, before any pixel is decoded.
+    if complete::ends_early(format, bytes) {
         return Err(Error::Truncated);
     }
-    decode_format(format, bytes, limits)
-        .map(|(pixels, orientation)| Decoded { pixels, format, orientation })
-        .map_err(|err| match err {
-            Error::Corrupt(_) if complete::ends_early(format, bytes) => Error::Truncated,
-            other => other,
-        })
+    let (pixels, orientation) = decode_format(format, bytes, limits)?;
+    Ok(Decoded { pixels, format, orientation })
 }
 
 /// Runs the `image` crate's decoder for `format`.

@@ -37,7 +37,8 @@ pub(crate) fn sniff_bytes(bytes: &[u8]) -> Sniffed {
     }
     let short_prefix_of = |magic: &[u8]| bytes.len() < magic.len() && magic.starts_with(bytes);
     let cut_short = MAGIC.iter().any(|&(_, magic)| short_prefix_of(magic))
-        || (bytes.len() < 12 && webp_prefix_matches(bytes));
+        || (bytes.len() < 12 && webp_prefix_matches(bytes))
+        || matches!(bytes, [b'P'] | [b'P', b'1'..=b'7']);
     if cut_short && !bytes.is_empty() {
         Sniffed::CutShort
     } else {
@@ -86,7 +87,8 @@ mod tests {
         assert_eq!(sniff_bytes(b"\xFF\xD8"), Sniffed::CutShort);
         assert_eq!(sniff_bytes(b"RIFF\x10\0\0\0WE"), Sniffed::CutShort);
         assert_eq!(sniff_bytes(b"RIFF\x10\0\0\0WAVEfmt "), Sniffed::Unknown);
-        assert_eq!(sniff_bytes(b"P6"), Sniffed::Unknown);
+        assert_eq!(sniff_bytes(b"P6"), Sniffed::CutShort);
+        assert_eq!(sniff_bytes(b"P6x"), Sniffed::Unknown);
         assert_eq!(sniff_bytes(b"P9\n"), Sniffed::Unknown);
         assert_eq!(sniff_bytes(b"hello, world"), Sniffed::Unknown);
         assert_eq!(sniff_bytes(b""), Sniffed::Unknown);

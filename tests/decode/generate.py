@@ -139,12 +139,13 @@ def main():
     bomb[frame + 5 : frame + 9] = struct.pack("<HH", 65535, 65535)
     save("bad/bomb.gif", bytes(bomb))
 
-    # A lossless WebP whose bitstream header claims 16384x16384 (the format's maximum).
+    # A lossless WebP whose bitstream header claims 16383x16383 (image-webp 0.2.4
+    # reads a stored 16383, the format's maximum, as 0, so stay one below it).
     vp8l = webp_lossless.index(b"VP8L")
     assert webp_lossless[12:16] == b"VP8L" and webp_lossless[vp8l + 8] == 0x2F
     bomb = bytearray(webp_lossless)
     (bits,) = struct.unpack("<I", bomb[vp8l + 9 : vp8l + 13])
-    bits = (bits & ~((1 << 28) - 1)) | 16383 | (16383 << 14)
+    bits = (bits & ~((1 << 28) - 1)) | 16382 | (16382 << 14)
     bomb[vp8l + 9 : vp8l + 13] = struct.pack("<I", bits)
     save("bad/bomb.webp", bytes(bomb))
 

@@ -245,6 +245,8 @@ impl PnmFields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// A minimal JPEG framing: SOI, one segment, SOS, scan data with a
     /// stuffed byte and a restart marker, EOI.

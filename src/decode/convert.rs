@@ -45,6 +45,8 @@ fn drop_alpha(mut data: Vec<u8>, colours: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use image::{ImageBuffer, Luma, LumaA, Rgb, Rgba};
 
     #[test]

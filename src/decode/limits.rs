@@ -92,6 +92,8 @@ fn exceeds(what: &'static str, value: u64, limit: u64) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn default_admits_big_phone_photos() {

@@ -27,6 +27,20 @@ pub enum Dihedral {
     FlipMinus1,
 }
 
+impl Dihedral {
+    /// All eight, in the reference's order.
+    pub const ALL: [Dihedral; 8] = [
+        Dihedral::Original,
+        Dihedral::Rotate90,
+        Dihedral::Rotate180,
+        Dihedral::Rotate270,
+        Dihedral::FlipX,
+        Dihedral::FlipY,
+        Dihedral::FlipPlus1,
+        Dihedral::FlipMinus1,
+    ];
+}
+
 /// A PDQ hash with its quality (0..=100).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pdq {
@@ -38,5 +52,10 @@ pub struct Pdq {
 
 /// Hashes an image with the full reference pipeline.
 pub fn hash(_image: PixelView<'_>) -> Pdq {
+    todo!("pdq helper")
+}
+
+/// The eight variants hashed from the actually turned pixels, in `Dihedral::ALL` order.
+pub fn hash_turned(_image: PixelView<'_>) -> [Pdq; 8] {
     todo!("pdq helper")
 }

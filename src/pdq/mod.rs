@@ -51,8 +51,8 @@ pub struct Pdq {
 }
 
 /// Hashes an image with the full reference pipeline.
-pub fn hash(_image: PixelView<'_>) -> Pdq {
-    todo!("pdq helper")
+pub fn hash(image: PixelView<'_>) -> Pdq {
+    hash_dihedral(image).0 // TEMPORARY (branch `decode`), see below
 }
 
 /// The eight variants hashed from the actually turned pixels, in `Dihedral::ALL` order.

@@ -35,6 +35,7 @@ const BAD: &[((&str, &[u8]), &str)] = &[
     (bad!("truncated.bmp"), "truncated"),
     (bad!("truncated.ppm"), "truncated"),
     (bad!("huge.png"), "too-large"),
+    (bad!("bomb-within-limits.png"), "corrupt"),
     (bad!("bomb.jpg"), "too-large"),
     (bad!("bomb.gif"), "too-large"),
     (bad!("bomb.webp"), "too-large"),

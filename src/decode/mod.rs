@@ -24,6 +24,7 @@
 mod complete;
 mod convert;
 mod limits;
+mod plausible;
 mod sniff;
 
 use std::io::{Cursor, ErrorKind};
@@ -117,26 +118,35 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
 fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixels, u8)> {
     let cursor = Cursor::new(bytes);
     match format {
-        Format::Jpeg => decode_with(JpegDecoder::new(cursor), limits),
+        Format::Jpeg => decode_with(JpegDecoder::new(cursor), format, bytes, limits),
         Format::Png => {
             // The PNG decoder reads metadata chunks while opening: bound them from the start.
-            decode_with(PngDecoder::with_limits(cursor, limits.for_decoder(0)), limits)
+            let opened = PngDecoder::with_limits(cursor, limits.for_decoder(0));
+            decode_with(opened, format, bytes, limits)
         }
-        Format::Gif => decode_with(GifDecoder::new(cursor), limits),
-        Format::WebP => decode_with(WebPDecoder::new(cursor), limits),
-        Format::Bmp => decode_with(BmpDecoder::new(cursor), limits),
-        Format::Pnm => decode_with(PnmDecoder::new(cursor), limits),
+        Format::Gif => decode_with(GifDecoder::new(cursor), format, bytes, limits),
+        Format::WebP => decode_with(WebPDecoder::new(cursor), format, bytes, limits),
+        Format::Bmp => decode_with(BmpDecoder::new(cursor), format, bytes, limits),
+        Format::Pnm => decode_with(PnmDecoder::new(cursor), format, bytes, limits),
     }
 }
 
 /// Checks the header's size, reads the orientation, then decodes the pixels.
-fn decode_with(opened: image::ImageResult<impl ImageDecoder>, limits: &Limits) -> Result<(Pixels, u8)> {
+fn decode_with(
+    opened: image::ImageResult<impl ImageDecoder>,
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Pixels, u8)> {
     let mut decoder = opened.map_err(|e| map_error(e, limits))?;
     let (width, height) = decoder.dimensions();
     let buffer_bytes = decoder.total_bytes();
     limits.check_image(width, height, buffer_bytes)?;
     if width == 0 || height == 0 {
         return Err(Error::Corrupt(format!("the image is {width}x{height} pixels")));
+    }
+    if !plausible::enough_data(format, bytes, width, height) {
+        return Err(Error::Corrupt(format!("too little pixel data for {width}x{height} pixels")));
     }
     decoder.set_limits(limits.for_decoder(buffer_bytes)).map_err(|e| map_error(e, limits))?;
     // The orientation is advisory: a malformed EXIF block does not fail the decode.

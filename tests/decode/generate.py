@@ -126,6 +126,12 @@ def main():
     idat = zlib.compress(b"\0" * 1000)
     save("bad/huge.png", b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b""))
 
+    # A PNG claiming 20000x6000 RGB (within the default limits) with 1 KB of pixel data:
+    # deflate cannot expand that far, so it is refused before the 360 MB buffer is allocated.
+    ihdr = struct.pack(">IIBBBBB", 20000, 6000, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 100000)[:1000]
+    save("bad/bomb-within-limits.png", b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b""))
+
     # A JPEG bomb: the real file with its frame header patched to claim 65000x65000.
     sof = jpeg.index(b"\xff\xc0")
     bomb = bytearray(jpeg)

@@ -2,10 +2,12 @@
 //!
 //! [`decode`] sniffs the format from magic bytes (never a file name), checks
 //! the input size, reads the header, checks the declared dimensions and the
-//! decoded buffer's size against [`Limits`] (saturating arithmetic), and only
-//! then decodes the pixel data, with the `image` crate. The pixels come out as
-//! 8-bit RGB or 8-bit grey (see `convert.rs` for alpha, palette and 16-bit
-//! samples); the EXIF orientation is reported, never applied.
+//! decoded buffer's size against [`Limits`] (saturating arithmetic), refuses
+//! a PNG whose compressed data is too short for its declared size
+//! (`plausible.rs`), and only then decodes the pixel data, with the `image`
+//! crate. The pixels come out as 8-bit RGB or 8-bit grey (see `convert.rs` for
+//! alpha, palette and 16-bit samples); the EXIF orientation is reported, never
+//! applied.
 //!
 //! Errors: [`Error::Empty`], [`Error::UnsupportedFormat`] (also for a
 //! sub-format the decoder does not support, such as arithmetic-coded JPEG),

@@ -12,8 +12,11 @@ mod filter;
 pub mod hex;
 pub mod pdq;
 mod pixels;
+mod screen;
 
 pub use decode::{decode, sniff, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};
 pub use error::{Error, Result};
+pub use filter::{DigestKind, Filter, PdqParams};
 pub use pixels::{Layout, PixelView, Pixels};
+pub use screen::{PdqAction, Policy, Reason, Screener, Screening, Verdict};

@@ -1,0 +1,202 @@
+//! Screening: hashes of one file + a filter + a policy -> a verdict with reasons.
+
+use crate::decode::{decode, Decoded, Limits};
+use crate::digest::{digest, Digests};
+use crate::error::Error;
+use crate::filter::{DigestKind, Filter};
+use crate::pdq::{self, Dihedral, Pdq};
+use crate::pixels::PixelView;
+
+/// What screening decided for one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// An exact digest is listed (or a PDQ near-match under a blocking policy).
+    Block,
+    /// A PDQ near-match under the default policy: a person should look.
+    Flag,
+    /// Nothing matched and every check the filter asks for could run.
+    Allow,
+    /// Nothing matched, but the perceptual check could not run (not an image,
+    /// undecodable, over the limits, or too little detail for PDQ).
+    Unscreenable,
+}
+
+impl Verdict {
+    /// The stable lower-case name: `block`, `flag`, `allow`, `unscreenable`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Block => "block",
+            Verdict::Flag => "flag",
+            Verdict::Allow => "allow",
+            Verdict::Unscreenable => "unscreenable",
+        }
+    }
+}
+
+/// What a PDQ near-match leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdqAction {
+    /// The file is flagged for review.
+    Flag,
+    /// The file is blocked like an exact match.
+    Block,
+}
+
+/// The screening policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// What a PDQ near-match leads to. By default, [`PdqAction::Flag`].
+    pub pdq_action: PdqAction,
+    /// PDQ hashes with a quality below this never match perceptually.
+    /// By default, 50 (Meta's guidance).
+    pub min_quality: u8,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { pdq_action: PdqAction::Flag, min_quality: 50 }
+    }
+}
+
+/// Why a verdict is what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The file's digest of this kind is listed.
+    Digest(DigestKind),
+    /// A PDQ variant of the image is within the filter's radius of a listed hash.
+    Pdq(Dihedral),
+    /// The image's PDQ quality is below the policy's minimum: no perceptual check.
+    LowQuality(u8),
+    /// The file could not be decoded as an image: no perceptual check.
+    NotDecoded(Error),
+}
+
+/// The full result of screening one file.
+#[derive(Debug, Clone)]
+pub struct Screening {
+    /// The decision.
+    pub verdict: Verdict,
+    /// Every reason that contributed, matches first.
+    pub reasons: Vec<Reason>,
+    /// The file's digests, when the bytes were available.
+    pub digests: Option<Digests>,
+    /// The PDQ hash of the image as it is, when it was decoded.
+    pub pdq: Option<Pdq>,
+    /// The decoded image's width and height.
+    pub size: Option<(u32, u32)>,
+}
+
+/// A filter together with the policy and decode limits to screen files with.
+pub struct Screener<B = Vec<u8>> {
+    filter: Filter<B>,
+    policy: Policy,
+    limits: Limits,
+}
+
+impl<B: AsRef<[u8]>> Screener<B> {
+    /// A screener over `filter` with `policy`, decoding within `limits`.
+    pub fn new(filter: Filter<B>, policy: Policy, limits: Limits) -> Self {
+        Screener { filter, policy, limits }
+    }
+
+    /// The filter this screener tests against.
+    pub fn filter(&self) -> &Filter<B> {
+        &self.filter
+    }
+
+    /// Whether the filter has a PDQ section, so images need decoding at all.
+    pub fn wants_pixels(&self) -> bool {
+        self.filter.pdq_params().is_some()
+    }
+
+    /// Screens a whole file held in memory: digests, then (if the filter has a
+    /// PDQ section) decode and perceptual match.
+    pub fn screen_bytes(&self, bytes: &[u8]) -> Screening {
+        let digests = digest(bytes);
+        let image = if self.wants_pixels() { Some(decode(bytes, &self.limits)) } else { None };
+        self.screen_parts(Some(&digests), image.as_ref().map(|r| r.as_ref().map(|d: &Decoded| d.pixels.view())))
+    }
+
+    /// Screens raw pixels only (no file bytes, so no digests).
+    pub fn screen_pixels(&self, image: PixelView<'_>) -> Screening {
+        self.screen_parts(None, Some(Ok(image)))
+    }
+
+    /// Screens from parts computed separately: digests streamed from a large
+    /// file, and the decoded image (or why it could not be decoded), or `None`
+    /// when no perceptual check was attempted.
+    pub fn screen_parts(
+        &self,
+        digests: Option<&Digests>,
+        image: Option<std::result::Result<PixelView<'_>, &Error>>,
+    ) -> Screening {
+        let mut reasons = Vec::new();
+        if let Some(d) = digests {
+            reasons.extend(self.digest_matches(d).into_iter().map(Reason::Digest));
+        }
+        let mut pdq = None;
+        let mut size = None;
+        let mut perceptual_checked = !self.wants_pixels();
+        if self.wants_pixels() {
+            match image {
+                Some(Ok(view)) => {
+                    size = Some((view.width(), view.height()));
+                    let (original, perceptual) = self.pdq_reasons(view);
+                    pdq = Some(original);
+                    perceptual_checked = !matches!(perceptual.first(), Some(Reason::LowQuality(_)));
+                    reasons.extend(perceptual);
+                }
+                Some(Err(err)) => reasons.push(Reason::NotDecoded(err.clone())),
+                None => {}
+            }
+        }
+        let verdict = self.verdict(&reasons, perceptual_checked);
+        Screening { verdict, reasons, digests: digests.copied(), pdq, size }
+    }
+
+    fn digest_matches(&self, d: &Digests) -> Vec<DigestKind> {
+        let all: [(DigestKind, &[u8]); 3] =
+            [(DigestKind::Md5, &d.md5), (DigestKind::Sha1, &d.sha1), (DigestKind::Sha256, &d.sha256)];
+        all.into_iter()
+            .filter(|(kind, bytes)| self.filter.has_digests(*kind) && self.filter.contains_digest(*kind, bytes))
+            .map(|(kind, _)| kind)
+            .collect()
+    }
+
+    /// The original image's PDQ and the perceptual reasons (matches, or low quality).
+    fn pdq_reasons(&self, view: PixelView<'_>) -> (Pdq, Vec<Reason>) {
+        let dihedral = self.filter.pdq_params().is_some_and(|p| p.dihedral);
+        let variants: Vec<(Dihedral, Pdq)> = if dihedral {
+            Dihedral::ALL.into_iter().zip(pdq::hash_turned(view)).collect()
+        } else {
+            vec![(Dihedral::Original, pdq::hash(view))]
+        };
+        let original = variants[0].1;
+        if original.quality < self.policy.min_quality {
+            return (original, vec![Reason::LowQuality(original.quality)]);
+        }
+        let matches = variants
+            .into_iter()
+            .filter(|(_, v)| self.filter.match_pdq(&v.hash))
+            .map(|(d, _)| Reason::Pdq(d))
+            .collect();
+        (original, matches)
+    }
+
+    fn verdict(&self, reasons: &[Reason], perceptual_checked: bool) -> Verdict {
+        if reasons.iter().any(|r| matches!(r, Reason::Digest(_))) {
+            return Verdict::Block;
+        }
+        if reasons.iter().any(|r| matches!(r, Reason::Pdq(_))) {
+            return match self.policy.pdq_action {
+                PdqAction::Flag => Verdict::Flag,
+                PdqAction::Block => Verdict::Block,
+            };
+        }
+        if perceptual_checked {
+            Verdict::Allow
+        } else {
+            Verdict::Unscreenable
+        }
+    }
+}

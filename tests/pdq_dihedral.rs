@@ -138,3 +138,19 @@ fn empty_and_tiny_images_give_the_zero_hash() {
         assert_eq!(pdq::hash_dihedral(view).1, [pdq::PdqHash::ZERO; 8]);
     }
 }
+
+#[test]
+fn a_mirrored_or_rotated_copy_matches_its_original() {
+    // The upload is the listed photo turned; the listed hash is the original's.
+    for (name, img) in cases().into_iter().take(3) {
+        let listed = pdq::hash(img.view()).hash;
+        for d in [Dihedral::FlipY, Dihedral::Rotate90] {
+            let upload = img.turned(d);
+            let turned_best = pdq::hash_turned(upload.view()).iter().map(|p| p.hash.distance(&listed)).min();
+            let derived_best = pdq::hash_dihedral(upload.view()).1.iter().map(|h| h.distance(&listed)).min();
+            println!("{name} turned by {}: best turned variant {turned_best:?} bits, best derived variant {derived_best:?} bits", d.name());
+            assert_eq!(turned_best, Some(0), "{name} {}", d.name());
+            assert!(derived_best.is_some_and(|b| b <= 31), "{name} {}", d.name());
+        }
+    }
+}

@@ -110,6 +110,28 @@ pub(crate) fn contains(shape: &Shape, data: &[u8], key: u64) -> bool {
     x == 0
 }
 
+/// Whether any of `keys` (at most 512) passes. Locates every key first, then
+/// reads the slots in a tight loop without early exit, so that the memory
+/// reads of many keys are in flight at once.
+#[inline]
+pub(crate) fn contains_any(shape: &Shape, data: &[u8], keys: &[u64]) -> bool {
+    let mut located = [([0usize; ARITY], 0u64); 512];
+    let located = &mut located[..keys.len().min(512)];
+    for (out, &key) in located.iter_mut().zip(keys) {
+        *out = shape.locate(key);
+    }
+    let f = shape.fingerprint_bits;
+    let mut hit = false;
+    for (slots, fingerprint) in located.iter() {
+        let mut x = *fingerprint;
+        for &slot in slots {
+            x ^= get(data, f, slot);
+        }
+        hit |= x == 0;
+    }
+    hit
+}
+
 /// Segment length and first-segment count for `n` keys, in integer
 /// arithmetic so that every platform sizes identically.
 fn initial_shape(n: u64) -> (u8, u32) {

@@ -237,10 +237,13 @@ impl<B: AsRef<[u8]>> Filter<B> {
         let Some(index) = &self.pdq else { return false };
         let section = &self.parsed.sections[index.section];
         let data = self.data(section);
-        let mut probe = |key: u64| fuse::contains(&section.shape, data, key);
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut flush = |keys: &[u64]| fuse::contains_any(&section.shape, data, keys);
         (0..index.maps.len()).any(|i| {
             let base = index.maps.chunk_key(i, query);
-            any_in_ball(index.maps.columns(i), index.params.chunk_radius, base, 0, &mut probe)
+            batch.clear();
+            enumerate_ball(index.maps.columns(i), index.params.chunk_radius, base, 0, &mut batch, &mut flush)
+                || flush(&batch)
         })
     }
 
@@ -300,14 +303,30 @@ pub fn public_key_of(secret_key: &[u8; 32]) -> [u8; 32] {
     format::public_key(secret_key)
 }
 
-/// Calls `probe` on `key ^ XOR of columns[t] for t in T` for every set T of at
-/// most `radius` indices at or after `from`, until one returns true.
-fn any_in_ball(columns: &[u64], radius: u8, key: u64, from: usize, probe: &mut impl FnMut(u64) -> bool) -> bool {
-    if probe(key) {
-        return true;
+/// Probes are tested in batches of this many keys: computing a batch first
+/// and then testing it without branches lets the CPU overlap the memory reads.
+const BATCH: usize = 512;
+
+/// Pushes `key ^ XOR of columns[t] for t in T` into `batch` for every set T of
+/// at most `radius` indices at or after `from`, flushing full batches to
+/// `flush`; true as soon as a flush reports a hit. The caller flushes the rest.
+fn enumerate_ball(
+    columns: &[u64],
+    radius: u8,
+    key: u64,
+    from: usize,
+    batch: &mut Vec<u64>,
+    flush: &mut impl FnMut(&[u64]) -> bool,
+) -> bool {
+    batch.push(key);
+    if batch.len() == BATCH {
+        if flush(batch) {
+            return true;
+        }
+        batch.clear();
     }
     if radius == 0 {
         return false;
     }
-    (from..columns.len()).any(|t| any_in_ball(columns, radius - 1, key ^ columns[t], t + 1, probe))
+    (from..columns.len()).any(|t| enumerate_ball(columns, radius - 1, key ^ columns[t], t + 1, batch, flush))
 }

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod build;
 mod filterfile;
+mod hash;
 mod hashlist;
 mod inspect;
 mod keyfile;
@@ -27,6 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Hash files: PDQ of the pixels, MD5/SHA-1/SHA-256 of the bytes.
+    Hash(hash::Args),
     /// Build a filter file from hash lists.
     Build(build::Args),
     /// Test hashes against a filter directly, without files.
@@ -40,6 +43,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome: Result<output::Outcome, output::CliError> = match cli.command {
+        Command::Hash(args) => hash::run(args),
         Command::Build(args) => build::run(args),
         Command::Query(args) => query::run(args),
         Command::Inspect(args) => inspect::run(args),

@@ -110,13 +110,16 @@ pub(crate) fn contains(shape: &Shape, data: &[u8], key: u64) -> bool {
     x == 0
 }
 
-/// Whether any of `keys` (at most 512) passes. Locates every key first, then
+/// Largest batch [`contains_any`] tests at once.
+pub(crate) const MAX_BATCH: usize = 512;
+
+/// Whether any of `keys` (at most [`MAX_BATCH`]) passes. Locates every key first, then
 /// reads the slots in a tight loop without early exit, so that the memory
 /// reads of many keys are in flight at once.
 #[inline]
 pub(crate) fn contains_any(shape: &Shape, data: &[u8], keys: &[u64]) -> bool {
-    let mut located = [([0usize; ARITY], 0u64); 512];
-    let located = &mut located[..keys.len().min(512)];
+    let mut located = [([0usize; ARITY], 0u64); MAX_BATCH];
+    let located = &mut located[..keys.len().min(MAX_BATCH)];
     for (out, &key) in located.iter_mut().zip(keys) {
         *out = shape.locate(key);
     }

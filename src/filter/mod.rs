@@ -237,13 +237,13 @@ impl<B: AsRef<[u8]>> Filter<B> {
         let Some(index) = &self.pdq else { return false };
         let section = &self.parsed.sections[index.section];
         let data = self.data(section);
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch = Batch { keys: [0; BATCH], len: 0 };
         let mut flush = |keys: &[u64]| fuse::contains_any(&section.shape, data, keys);
         (0..index.maps.len()).any(|i| {
             let base = index.maps.chunk_key(i, query);
-            batch.clear();
+            batch.len = 0;
             enumerate_ball(index.maps.columns(i), index.params.chunk_radius, base, 0, &mut batch, &mut flush)
-                || flush(&batch)
+                || flush(&batch.keys[..batch.len])
         })
     }
 
@@ -305,7 +305,13 @@ pub fn public_key_of(secret_key: &[u8; 32]) -> [u8; 32] {
 
 /// Probes are tested in batches of this many keys: computing a batch first
 /// and then testing it without branches lets the CPU overlap the memory reads.
-const BATCH: usize = 512;
+const BATCH: usize = fuse::MAX_BATCH;
+
+/// Probe keys waiting to be tested.
+struct Batch {
+    keys: [u64; BATCH],
+    len: usize,
+}
 
 /// Pushes `key ^ XOR of columns[t] for t in T` into `batch` for every set T of
 /// at most `radius` indices at or after `from`, flushing full batches to
@@ -315,15 +321,16 @@ fn enumerate_ball(
     radius: u8,
     key: u64,
     from: usize,
-    batch: &mut Vec<u64>,
+    batch: &mut Batch,
     flush: &mut impl FnMut(&[u64]) -> bool,
 ) -> bool {
-    batch.push(key);
-    if batch.len() == BATCH {
-        if flush(batch) {
+    batch.keys[batch.len] = key;
+    batch.len += 1;
+    if batch.len == BATCH {
+        if flush(&batch.keys) {
             return true;
         }
-        batch.clear();
+        batch.len = 0;
     }
     if radius == 0 {
         return false;

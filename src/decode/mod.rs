@@ -122,6 +122,9 @@ fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixel
     match format {
         Format::Jpeg => decode_with(JpegDecoder::new(cursor), format, bytes, limits),
         Format::Png => {
+            if let Some((width, height)) = plausible::png_dimensions(bytes) {
+                limits.check_image(width, height, 0)?;
+            }
             // The PNG decoder reads metadata chunks while opening: bound them from the start.
             let opened = PngDecoder::with_limits(cursor, limits.for_decoder(0));
             decode_with(opened, format, bytes, limits)

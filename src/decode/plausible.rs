@@ -12,6 +12,18 @@ use super::Format;
 /// with a little slack for the zlib framing.
 const DEFLATE_MAX_RATIO: u64 = 1040;
 
+/// The width and height in a PNG's IHDR, read before the decoder opens the
+/// file (its own checks differ between 32- and 64-bit targets).
+pub(crate) fn png_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    let ihdr = bytes.get(12..24)?;
+    if &ihdr[..4] != b"IHDR" {
+        return None;
+    }
+    let width = u32::from_be_bytes([ihdr[4], ihdr[5], ihdr[6], ihdr[7]]);
+    let height = u32::from_be_bytes([ihdr[8], ihdr[9], ihdr[10], ihdr[11]]);
+    Some((width, height))
+}
+
 /// Whether `bytes` (sniffed as `format`, framing complete) may hold the
 /// pixels of a `width` x `height` image. Formats without a cheap bound answer `true`.
 pub(crate) fn enough_data(format: Format, bytes: &[u8], width: u32, height: u32) -> bool {
@@ -75,5 +87,11 @@ mod tests {
         assert!(!enough_data(Format::Png, &png(1000, 1000, 2000), 1000, 1000));
         assert!(!enough_data(Format::Png, &png(20000, 6000, 100), 20000, 6000));
         assert!(enough_data(Format::Jpeg, b"", 20000, 6000));
+    }
+
+    #[test]
+    fn reads_png_dimensions() {
+        assert_eq!(png_dimensions(&png(20000, 6000, 1)), Some((20000, 6000)));
+        assert_eq!(png_dimensions(&png(20000, 6000, 1)[..23]), None);
     }
 }

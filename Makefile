@@ -16,11 +16,11 @@ test: setup test-native test-wasm
 
 # The whole suite natively (core, filter, CLI).
 test-native:
-	cargo test --release
+	cargo test
 
 # The core's tests compiled for wasm32 and run under Node; no CLI crates.
 test-wasm:
-	$(WASM_RUNNER) cargo test --release --target $(WASM_TARGET) --no-default-features --lib --tests
+	$(WASM_RUNNER) cargo test --target $(WASM_TARGET) --no-default-features --lib --tests
 
 demo:
 	@echo "make demo: the browser package and reference server are not built yet (issue 4)."

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod output;
+mod serve;
 
 /// Screen files against a compact filter of known hashes.
 #[derive(Parser)]
@@ -19,11 +20,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Serve the demo page, the browser package and the filter; screen uploads.
+    Serve(serve::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome: Result<output::Outcome, output::CliError> = match cli.command {};
+    let outcome: Result<output::Outcome, output::CliError> = match cli.command {
+        Command::Serve(args) => serve::run(args),
+    };
     match outcome {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {

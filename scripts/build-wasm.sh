@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=www/pkg
-WASM=target/wasm32-unknown-unknown/wasm-release/prescreen.wasm
+WASM=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/prescreen.wasm
 WASM_OPT=node_modules/.bin/wasm-opt
 
 cargo build --target wasm32-unknown-unknown --profile wasm-release --no-default-features --lib

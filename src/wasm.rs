@@ -16,11 +16,28 @@ use crate::pdq::Dihedral;
 use crate::pixels::{Layout, PixelView};
 use crate::screen::{PdqAction, Policy, Reason, Screener, Screening};
 
+/// The largest file decoded in the browser: bigger files are screened by their
+/// digests only, so a tab never holds a huge file whole in wasm memory.
+const MAX_DECODE_BYTES: u64 = 64 << 20;
+
 /// A loaded, verified filter with a policy, ready to screen files.
 #[wasm_bindgen(js_name = Screener)]
 pub struct JsScreener {
     inner: Screener<Vec<u8>>,
     limits: Limits,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Reports panics (bugs: a trap follows) on the console with their location,
+/// before the instance traps and the worker is replaced.
+fn report_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| console_error(&format!("prescreen: {info}")))));
 }
 
 #[wasm_bindgen(js_class = Screener)]
@@ -34,6 +51,7 @@ impl JsScreener {
         public_key: Option<Vec<u8>>,
         pdq_action: Option<String>,
     ) -> Result<JsScreener, JsValue> {
+        report_panics();
         let key = match public_key {
             None => None,
             Some(bytes) => Some(<[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
@@ -53,7 +71,11 @@ impl JsScreener {
             }
         };
         let filter = Filter::from_bytes(filter, key.as_ref()).map_err(|e| to_js(&e))?;
-        let limits = Limits::default();
+        if filter.is_expired((js_sys::Date::now() / 1000.0) as u64) {
+            return Err(to_js(&Error::FilterExpired));
+        }
+        let defaults = Limits::default();
+        let limits = Limits { max_input_bytes: defaults.max_input_bytes.min(MAX_DECODE_BYTES), ..defaults };
         let policy = Policy { pdq_action, ..Policy::default() };
         Ok(JsScreener { inner: Screener::new(filter, policy, limits), limits })
     }

@@ -75,14 +75,18 @@ export function attachTo(screener, target, { onResult } = {}) {
       return;
     }
     const submitter = event.submitter;
-    settled().then(() => {
-      releasing = true;
-      try {
-        form.requestSubmit(submitter ?? undefined);
-      } finally {
-        releasing = false;
-      }
-    });
+    // Resubmit in a later task: during this submit event's dispatch the form
+    // ignores requestSubmit() (its "firing submission events" flag is set).
+    settled().then(() =>
+      setTimeout(() => {
+        releasing = true;
+        try {
+          form.requestSubmit(submitter ?? undefined);
+        } finally {
+          releasing = false;
+        }
+      }),
+    );
   };
   form?.addEventListener('submit', onSubmit, { capture: true });
 

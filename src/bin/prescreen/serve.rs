@@ -62,6 +62,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         None => demo_filter::build()?,
     };
     let filter = Filter::from_bytes(filter_bytes.clone(), None)?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    if filter.is_expired(now) {
+        return Err(prescreen::Error::FilterExpired.into());
+    }
     let action = if args.pdq_block { PdqAction::Block } else { PdqAction::Flag };
     let screener = Screener::new(filter, Policy { pdq_action: action, ..Policy::default() }, Limits::default());
     let etag = format!("\"{}\"", &hex::encode(&prescreen::digest(&filter_bytes).sha256)[..32]);
@@ -125,18 +129,24 @@ fn request_header<'r>(request: &'r Request, name: &'static str) -> Option<&'r st
     request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
 }
 
+/// Answers one request; a panic while screening becomes a 500, not a dead thread.
 fn handle(state: &State, mut request: Request) {
+    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(state, &mut request)))
+        .unwrap_or_else(|_| text_reply(500, "internal error while screening"));
+    let _ = request.respond(reply.with_header(header("X-Content-Type-Options", "nosniff")));
+}
+
+fn route(state: &State, request: &mut Request) -> Reply {
     let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-    let reply = match (request.method(), path.as_str()) {
+    match (request.method(), path.as_str()) {
         (Method::Get | Method::Head, "/") => static_file(&state.www.join("demo"), "index.html"),
-        (Method::Get | Method::Head, "/filter.psf") => filter_reply(state, &request),
+        (Method::Get | Method::Head, "/filter.psf") => filter_reply(state, request),
         (Method::Get, "/api/uploads") => uploads_reply(state),
-        (Method::Post, "/upload") => upload(state, &mut request),
+        (Method::Post, "/upload") => upload(state, request),
         (Method::Get | Method::Head, p) if p.starts_with("/pkg/") => static_file(&state.www.join("pkg"), &p[5..]),
         (Method::Get | Method::Head, p) if p.starts_with("/demo/") => static_file(&state.www.join("demo"), &p[6..]),
         _ => text_reply(404, "not found"),
-    };
-    let _ = request.respond(reply.with_header(header("X-Content-Type-Options", "nosniff")));
+    }
 }
 
 fn filter_reply(state: &State, request: &Request) -> Reply {

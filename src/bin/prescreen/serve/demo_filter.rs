@@ -15,11 +15,12 @@ const LISTED: [(&str, &[u8]); 2] = [
 /// Builds a filter listing the digests and PDQ hashes of [`LISTED`].
 pub fn build() -> Result<Vec<u8>, CliError> {
     let mut builder = FilterBuilder::new();
+    builder.label("prescreen built-in demo filter");
     for (name, bytes) in LISTED {
         let digests = digest(bytes);
-        builder.add_digest(DigestKind::Md5, &digests.md5);
-        builder.add_digest(DigestKind::Sha1, &digests.sha1);
-        builder.add_digest(DigestKind::Sha256, &digests.sha256);
+        builder.add_digest(DigestKind::Md5, &digests.md5)?;
+        builder.add_digest(DigestKind::Sha1, &digests.sha1)?;
+        builder.add_digest(DigestKind::Sha256, &digests.sha256)?;
         let image = decode(bytes, &Limits::default()).map_err(|e| CliError(format!("demo image {name}: {e}")))?;
         builder.add_pdq(pdq::hash(image.pixels.view()).hash);
     }

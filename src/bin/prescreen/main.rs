@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod hash;
 mod output;
 mod serve;
 
@@ -23,12 +24,15 @@ struct Cli {
 enum Command {
     /// Serve the demo page, the browser package and the filter; screen uploads.
     Serve(serve::Args),
+    /// Hash files: PDQ of the pixels, MD5/SHA-1/SHA-256 of the bytes.
+    Hash(hash::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome: Result<output::Outcome, output::CliError> = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Hash(args) => hash::run(args),
     };
     match outcome {
         Ok(outcome) => outcome.exit_code(),

@@ -269,3 +269,6 @@ fn dihedral_name(d: Dihedral) -> &'static str {
         Dihedral::FlipMinus1 => "flip-minus1",
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -14,7 +14,7 @@ cargo build --target wasm32-unknown-unknown --profile wasm-release --no-default-
 rm -rf "$OUT"
 wasm-bindgen --target web --out-dir "$OUT" --out-name prescreen_wasm "$WASM"
 "$WASM_OPT" --version | grep -q 'version 132' || { echo "build-wasm: need npm binaryen 132 ($WASM_OPT)" >&2; exit 1; }
-"$WASM_OPT" -Oz --strip-debug --strip-producers \
+"$WASM_OPT" -Oz --converge --strip-debug --strip-producers \
   -o "$OUT/prescreen_wasm_bg.wasm.opt" "$OUT/prescreen_wasm_bg.wasm"
 mv "$OUT/prescreen_wasm_bg.wasm.opt" "$OUT/prescreen_wasm_bg.wasm"
 cp www/src/*.js www/src/*.d.ts "$OUT/"

@@ -20,7 +20,7 @@ let server;
 let browser;
 
 before(async () => {
-  const filter = buildFilter([LISTED], { radius: 16 });
+  const filter = buildFilter([LISTED]);
   server = await startServer(['--filter', filter]);
   browser = await launchBrowser();
 });

@@ -45,6 +45,7 @@ bench-browser: wasm-pkg cli
 	node benches/browser.mjs
 
 DEMO_ADDR ?= 127.0.0.1:8080
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 demo: setup wasm-pkg cli
 	@echo "prescreen demo: open http://$(DEMO_ADDR)/ (Ctrl-C stops it)"
-	./target/release/prescreen serve --addr $(DEMO_ADDR)
+	$(TARGET_DIR)/release/prescreen serve --addr $(DEMO_ADDR)

@@ -63,6 +63,7 @@ function newCard(file) {
   card.dataset.filename = file.name;
   card.dataset.verdict = 'pending';
   const thumb = el('img', { className: 'thumb', alt: `Preview of ${file.name}` });
+  thumb.addEventListener('error', () => thumb.replaceWith(el('div', { className: 'thumb', textContent: 'no preview' })));
   if (file.type.startsWith('image/')) thumb.src = URL.createObjectURL(file);
   const body = el('div', {},
     el('h3', { textContent: file.name }),

@@ -8,8 +8,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod build;
+mod filterfile;
 mod hash;
+mod hashlist;
+mod inspect;
+mod keyfile;
+mod keygen;
 mod output;
+mod query;
 mod serve;
 
 /// Screen files against a compact filter of known hashes.
@@ -26,6 +33,14 @@ enum Command {
     Serve(serve::Args),
     /// Hash files: PDQ of the pixels, MD5/SHA-1/SHA-256 of the bytes.
     Hash(hash::Args),
+    /// Build a filter file from hash lists.
+    Build(build::Args),
+    /// Test hashes against a filter directly, without files.
+    Query(query::Args),
+    /// Show a filter's version, parameters, counts, size and signature.
+    Inspect(inspect::Args),
+    /// Generate an Ed25519 key pair for signing filters.
+    Keygen(keygen::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +48,10 @@ fn main() -> ExitCode {
     let outcome: Result<output::Outcome, output::CliError> = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Hash(args) => hash::run(args),
+        Command::Build(args) => build::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Keygen(args) => keygen::run(args),
     };
     match outcome {
         Ok(outcome) => outcome.exit_code(),

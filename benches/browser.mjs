@@ -63,7 +63,7 @@ try {
     return out;
   }, RUNS);
 
-  console.log(`| image | browser: screen() in worker (median of ${RUNS}) | of which decode + PDQ x8 + probe | native CLI, 1 thread | createImageBitmap(blob) |`);
+  console.log(`| image | browser: screen() in worker (median of ${RUNS}) | of which decode + PDQ x8 + probe (last run) | native CLI, 1 thread | createImageBitmap(blob) |`);
   console.log('|---|---|---|---|---|');
   for (const [i, r] of browserTimes.entries()) {
     // The native CLI on the same file, RUNS times in one process, one thread.
@@ -76,7 +76,7 @@ try {
         `| ${nativeMs.toFixed(0)} ms | ${median(r.bitmap).toFixed(0)} ms |`,
     );
   }
-  const chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+  const chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   console.log(`\n${chromium}; ${cpus()[0].model}, ${cpus().length} cores; native = \`prescreen hash --json --dihedral\` (decode + digests + 8 PDQ variants), RAYON_NUM_THREADS=1, process start included once per ${RUNS} files.`);
 } finally {
   await browser.close();

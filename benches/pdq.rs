@@ -35,7 +35,10 @@ fn ms(d: Duration) -> String {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/conformance/images/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/conformance/images/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

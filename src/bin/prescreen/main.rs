@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod build;
+mod check;
 mod filterfile;
 mod hash;
 mod hashlist;
@@ -35,6 +36,8 @@ enum Command {
     Hash(hash::Args),
     /// Build a filter file from hash lists.
     Build(build::Args),
+    /// Screen files against a filter, as the browser does.
+    Check(check::Args),
     /// Test hashes against a filter directly, without files.
     Query(query::Args),
     /// Show a filter's version, parameters, counts, size and signature.
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Hash(args) => hash::run(args),
         Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
         Command::Query(args) => query::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Keygen(args) => keygen::run(args),

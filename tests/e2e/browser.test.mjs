@@ -6,7 +6,7 @@ import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { buildFilter, launchBrowser, startServer, testImages, sha256 } from './harness.mjs';
+import { buildFilter, keygen, launchBrowser, startServer, testImages, sha256 } from './harness.mjs';
 
 const image = testImages();
 const LISTED = image('listed.jpg');
@@ -135,11 +135,27 @@ describe('demo page against prescreen serve', { timeout: 180_000 }, () => {
     assert.deepEqual(posts(tampered.requests), []);
     await tampered.context.close();
 
-    const wrongKey = await openDemo(`publicKey=${'ab'.repeat(32)}`);
-    const code = await wrongKey.page.evaluate(() => prescreenDemo.screener.filterError?.code);
-    assert.equal(code, 'filter-signature');
-    assert.equal(await submit(wrongKey.page), 'refused');
-    await wrongKey.context.close();
+    // The served filter is unsigned: a page that pins a key refuses it.
+    const unsigned = await openDemo(`publicKey=${'ab'.repeat(32)}`);
+    assert.equal(await unsigned.page.evaluate(() => prescreenDemo.screener.filterError?.code), 'filter-signature');
+    assert.equal(await submit(unsigned.page), 'refused');
+    await unsigned.context.close();
+
+    // A filter signed by the list owner: accepted with their key, refused with another.
+    const owner = keygen();
+    const other = keygen();
+    const signed = readFileSync(buildFilter([LISTED], { signKey: owner.keyFile }));
+    const serveSigned = (page) => page.route('**/filter.psf', (route) => route.fulfill({ body: signed, contentType: 'application/octet-stream' }));
+    const right = await openDemo(`publicKey=${owner.publicKey}`, { beforeLoad: serveSigned });
+    assert.equal(await right.page.evaluate(() => prescreenDemo.screener.filterError), null);
+    assert.deepEqual(await pick(right.page, [LISTED]), [{ name: 'listed.jpg', verdict: 'block', allowed: false }]);
+    await right.context.close();
+    const wrong = await openDemo(`publicKey=${other.publicKey}`, { beforeLoad: serveSigned });
+    assert.equal(await wrong.page.evaluate(() => prescreenDemo.screener.filterError?.code), 'filter-signature');
+    assert.deepEqual(await pick(wrong.page, [UNLISTED]), [{ name: 'unlisted.jpg', verdict: 'unscreenable', allowed: false }]);
+    assert.equal(await submit(wrong.page), 'refused');
+    assert.deepEqual(posts(wrong.requests), []);
+    await wrong.context.close();
 
     const failOpen = await openDemo('filterFailure=fail-open', { beforeLoad: tamper });
     assert.deepEqual(await pick(failOpen.page, [UNLISTED]), [{ name: 'unlisted.jpg', verdict: 'unscreenable', allowed: true }]);

@@ -51,6 +51,13 @@ export function buildFilter(listed, { radius, signKey } = {}) {
   return join(dir, 'filter.psf');
 }
 
+/** A fresh Ed25519 key pair from `prescreen keygen`: `{ keyFile, publicKey }` (hex). */
+export function keygen() {
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'prescreen-key-')), 'signing.key');
+  const publicKey = execFileSync(BIN, ['keygen', '-o', keyFile], { encoding: 'utf8' }).trim();
+  return { keyFile, publicKey };
+}
+
 /** Starts `prescreen serve` on a free port; resolves to `{ url, stop() }`. */
 export function startServer(args = []) {
   const child = spawn(BIN, ['serve', '--addr', '127.0.0.1:0', '--www', join(ROOT, 'www'), ...args], {

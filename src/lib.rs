@@ -13,6 +13,8 @@ pub mod hex;
 pub mod pdq;
 mod pixels;
 mod screen;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use decode::{decode, sniff, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};

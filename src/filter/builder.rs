@@ -169,12 +169,13 @@ impl FilterBuilder {
         format::write(&header, &sections, signing_key)
     }
 
-    #[cfg(feature = "cli")]
+    // The CLI's crates are native-only (Cargo.toml), so `cli` on wasm32 has no rand.
+    #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
     fn resolve_salt(&self) -> Result<[u8; 16]> {
         Ok(self.salt.unwrap_or_else(rand::random))
     }
 
-    #[cfg(not(feature = "cli"))]
+    #[cfg(not(all(feature = "cli", not(target_arch = "wasm32"))))]
     fn resolve_salt(&self) -> Result<[u8; 16]> {
         self.salt.ok_or_else(|| Error::InvalidArgument("no salt set (random salts need the `cli` feature)".into()))
     }

@@ -18,6 +18,7 @@ mod keyfile;
 mod keygen;
 mod output;
 mod query;
+mod serve;
 
 /// Screen files against a compact filter of known hashes.
 #[derive(Parser)]
@@ -29,6 +30,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the demo page, the browser package and the filter; screen uploads.
+    Serve(serve::Args),
     /// Hash files: PDQ of the pixels, MD5/SHA-1/SHA-256 of the bytes.
     Hash(hash::Args),
     /// Build a filter file from hash lists.
@@ -46,6 +49,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome: Result<output::Outcome, output::CliError> = match cli.command {
+        Command::Serve(args) => serve::run(args),
         Command::Hash(args) => hash::run(args),
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),

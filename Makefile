@@ -25,7 +25,7 @@ test-wasm:
 # The wasm boundary's tests (src/wasm.rs) again, in headless Chromium.
 test-wasm-browser:
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_RUNNER) \
-	  cargo test --release --target $(WASM_TARGET) --no-default-features --lib wasm::
+	  cargo test --target $(WASM_TARGET) --no-default-features --lib wasm::
 
 # The browser package in www/pkg: size-profile wasm, wasm-bindgen --target web,
 # npm binaryen's wasm-opt -Oz, the JS from www/src, a smoke load in Node.

@@ -25,3 +25,15 @@ test-wasm:
 demo:
 	@echo "make demo: the browser package and reference server are not built yet (issue 4)."
 	@echo "It will build the wasm package and the CLI, then serve the demo on http://127.0.0.1:8080/."
+
+# The evaluation (issue 6): rewrites docs/EVALUATION.md and docs/eval/. About 30 minutes; not in `make test`.
+.PHONY: eval eval-smoke
+eval:
+	python3 -m pip install -q -r eval/requirements.txt
+	cargo build --release
+	python3 eval/run.py full
+
+# 5 photos, 3 families, structural assertions only (a couple of minutes).
+eval-smoke:
+	cargo build --release
+	python3 eval/run.py smoke

@@ -1,0 +1,169 @@
+"""`make eval` / `make eval-smoke`: the whole evaluation, end to end.
+
+    python3 eval/run.py full    # writes docs/EVALUATION.md and docs/eval/*.png
+    python3 eval/run.py smoke   # 5 photos, 3 families; asserts structure only
+
+The `prescreen` release binary is what is measured (hash, build, check,
+query). Without it (`--oracle`), filter verdicts are emulated by exhaustive
+matching over oracle hashes, and the report says so."""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+
+import cli
+import corpus
+import measure
+import oracle
+import report
+import transforms
+
+HERE = Path(__file__).resolve().parent
+RADII = (0, 4, 8, 12, 16)
+EXHAUSTIVE = 31
+TARGET_RATE = 1e-6
+SEED = 20261128
+
+# Transforms applied to innocent photos too (their copies must not match either).
+INNOCENT_TRANSFORMS = ("identical", "jpeg70", "resize0.5", "thumb256", "crop5", "mirror",
+                       "greyscale", "caption", "letterbox", "jpeg70+resize0.5")
+
+CONFIGS = {
+    "full": {"listed": None, "innocent": None, "families": None, "random": 10_000_000,
+             "out": HERE.parent / "docs", "work": HERE / ".cache" / "work"},
+    "smoke": {"listed": 5, "innocent": 5, "families": ("identity", "re-encoding", "rotation"),
+              "random": 20_000, "out": HERE / ".cache" / "smoke-out", "work": HERE / ".cache" / "smoke-work"},
+}
+
+
+def log(msg):
+    print(f"eval: {msg}", file=sys.stderr, flush=True)
+
+
+def _make_copy(job):
+    name, master, out, ident = job
+    if not Path(out).exists():
+        tmp = f"{out}.tmp.{transforms.extension(name)}"
+        transforms.apply(name, master, tmp, ident)
+        os.replace(tmp, out)
+    return out
+
+
+def _measure(path):
+    return path, measure.measure_file(path)
+
+
+def plan_copies(manifest, families, work):
+    """[(set, photo id, transform, master path, copy path)] in a fixed order."""
+    jobs = []
+    for which in ("listed", "innocent"):
+        for rec in manifest[which]:
+            stem = Path(rec["master"]).stem
+            names = [n for n, (fam, *_) in transforms.TRANSFORMS.items()
+                     if (families is None or fam in families)
+                     and (which == "listed" or n in INNOCENT_TRANSFORMS)]
+            for n in names:
+                out = work / which / stem / f"{n}.{transforms.extension(n)}"
+                jobs.append((which, rec["id"], n, str(HERE / rec["master"]), str(out)))
+    return jobs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=sorted(CONFIGS))
+    ap.add_argument("--oracle", action="store_true", help="emulate the filter (no CLI needed)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--out", type=Path, help="output folder (default per mode)")
+    ap.add_argument("--fresh", action="store_true", help="regenerate every copy")
+    args = ap.parse_args()
+    cfg = CONFIGS[args.mode]
+    out = args.out or cfg["out"]
+    work = cfg["work"]
+    if args.fresh and work.exists():
+        shutil.rmtree(work)
+    started = time.time()
+
+    use_cli = not args.oracle
+    if use_cli and not cli.available():
+        sys.exit("eval: target/release/prescreen is missing or lacks hash/build/check/query; "
+                 "run `cargo build --release` (or pass --oracle)")
+
+    manifest = corpus.build(cfg["listed"], cfg["innocent"])
+    log(f"{len(manifest['listed'])} listed, {len(manifest['innocent'])} innocent photos")
+    jobs = plan_copies(manifest, cfg["families"], work)
+    for j in jobs:
+        Path(j[4]).parent.mkdir(parents=True, exist_ok=True)
+    originals = {r["id"]: str(HERE / r["master"]) for w in ("listed", "innocent") for r in manifest[w]}
+    with Pool(args.jobs) as pool:
+        pool.map(_make_copy, [(n, m, o, i) for _, i, n, m, o in jobs], chunksize=4)
+        log(f"{len(jobs)} copies ready ({time.time() - started:.0f} s)")
+        files = sorted(set(originals.values()) | {j[4] for j in jobs})
+        measured = dict(pool.imap_unordered(_measure, files, chunksize=4))
+    log(f"oracle hashes of {len(files)} files ({time.time() - started:.0f} s)")
+
+    data = {"manifest": manifest, "jobs": jobs, "originals": originals, "oracle": measured,
+            "radii": RADII, "exhaustive": EXHAUSTIVE, "target_rate": TARGET_RATE,
+            "engine": "cli" if use_cli else "oracle", "mode": args.mode}
+
+    if use_cli:
+        run_cli(data, work, cfg["random"], args.jobs)
+        log(f"CLI runs done ({time.time() - started:.0f} s)")
+    data["elapsed_s"] = time.time() - started
+    data["innocent_transforms"] = INNOCENT_TRANSFORMS
+    results = report.write(data, out)
+    problems = report.structural_problems(results)
+    if args.mode == "smoke" and problems:
+        sys.exit("eval-smoke: " + "; ".join(problems))
+    if results["false_negatives"]:
+        log(f"FALSE NEGATIVES: {len(results['false_negatives'])} (see report)")
+        sys.exit(1)
+    log(f"done in {time.time() - started:.0f} s -> {out}")
+
+
+def run_cli(data, work, n_random, jobs):
+    """Hash every file, build one filter per (radius, dihedral), check every file, query random hashes."""
+    files = sorted(set(data["originals"].values()) | {j[4] for j in data["jobs"]})
+    with Pool(jobs) as pool:
+        parts = pool.map(cli.hash_files, [files[i::jobs] for i in range(jobs)])
+    hashed = {k: v for p in parts for k, v in p.items()}
+    data["cli_hash"] = hashed
+    listed_paths = [data["originals"][r["id"]] for r in data["manifest"]["listed"]]
+    fdir = work / "filters"
+    fdir.mkdir(parents=True, exist_ok=True)
+    plist = fdir / "listed.pdq"
+    plist.write_text("".join(f"{hashed[p][0]}\n" for p in listed_paths if hashed[p][0]))
+    checks, builds = {}, {}
+    for dihedral in (False, True):
+        for r in data["radii"]:
+            key = f"r{r}-{'dih' if dihedral else 'plain'}"
+            fpath = fdir / f"{key}.psf"
+            cli.build(fpath, plist, r, dihedral, data["target_rate"])
+            try:
+                builds[key] = cli.inspect(fpath)
+            except Exception as exc:  # inspect is informative only
+                builds[key] = {"error": str(exc)}
+            with Pool(jobs) as pool:
+                parts = pool.starmap(cli.check, [(fpath, files[i::jobs]) for i in range(jobs)])
+            checks[key] = {k: v for p in parts for k, v in p.items()}
+            log(f"checked {len(files)} files at {key}")
+    data["cli_check"] = checks
+    data["cli_build"] = builds
+    rng = np.random.default_rng(SEED)
+    randoms = [oracle.to_hex(int.from_bytes(rng.bytes(32), "big")) for _ in range(n_random)]
+    data["random"] = {}
+    for r in (8,):
+        key = f"r{r}-dih"
+        t = time.time()
+        matched = cli.query_random(fdir / f"{key}.psf", randoms)
+        data["random"][key] = {"n": n_random, "matched": matched, "seconds": time.time() - t}
+
+
+if __name__ == "__main__":
+    main()

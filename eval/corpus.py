@@ -77,12 +77,13 @@ def log(msg):
     print(f"corpus: {msg}", file=sys.stderr, flush=True)
 
 
-def fetch_debian():
+def fetch_debian(packages):
     """Downloads and unpacks the pinned packages; returns {package: root dir}."""
     debs = CACHE / "deb"
     debs.mkdir(parents=True, exist_ok=True)
     roots = {}
-    for pkg, ver in DEBIAN.items():
+    for pkg in packages:
+        ver = DEBIAN[pkg]
         # apt writes an epoch "4:" as "4%3a" in the file name.
         deb = debs / f"{pkg}_{ver.replace(':', '%3a')}_all.deb"
         if not deb.exists():
@@ -166,9 +167,10 @@ def make_master(src, dst):
     return w, h
 
 
-def build(limit_listed=None, limit_innocent=None):
-    """Fetches, normalises, deduplicates and splits. Returns the manifest dict."""
-    roots = fetch_debian()
+def build(limit_listed=None, limit_innocent=None, packages=None):
+    """Fetches, normalises, deduplicates and splits. Returns the manifest dict.
+    `packages` restricts the Debian packages used (default: all of DEBIAN)."""
+    roots = fetch_debian(packages if packages is not None else list(DEBIAN))
     skdata = fetch_skimage()
     masters = CACHE / "masters"
     masters.mkdir(exist_ok=True)

@@ -172,7 +172,7 @@ def write(data, out):
         random[key] = {"n": v["n"], "matched": v["matched"], "rate": v["matched"] / v["n"]}
 
     results = {
-        "engine": data["engine"], "mode": data["mode"],
+        "engine": data["engine"], "mode": data["mode"], "target_rate": data["target_rate"],
         "corpus": {"listed": len(listed_ids), "innocent": len(data["manifest"]["innocent"]),
                    "duplicates": len(data["manifest"]["duplicates"]),
                    "low_quality": len(data["manifest"]["low_quality"]),

@@ -1,6 +1,7 @@
 """docs/EVALUATION.md from the results (numbers only; no timings in tables
 that must be reproducible, except the clearly marked cost column)."""
 
+import advice
 import corpus
 import transforms
 
@@ -153,10 +154,10 @@ def render(res, data):
     rows = [[s["set"]] + [_p(s["by_transform"][t]) for t in ts] for s in res["improvements"]]
     L.append("Recall at radius 16 on the transforms these variants target:\n")
     L.append(_table(["query variants"] + [f"`{t}`" for t in ts], rows) + "\n")
-    L.append(data.get("improvements_text", "") + "\n")
+    L.append(advice.improvements_text(res) + "\n")
 
     L.append("## Recommendation\n")
-    L.append(data.get("recommendation", "(written after the full run)") + "\n")
+    L.append(advice.recommendation(res, radii) + "\n")
 
     L.append("## Reproduce\n")
     L.append("`make eval` (about 20-30 minutes on 2 cores): fetches the packages above with `apt-get download` "

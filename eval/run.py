@@ -36,9 +36,10 @@ INNOCENT_TRANSFORMS = ("identical", "jpeg70", "resize0.5", "thumb256", "crop5", 
                        "greyscale", "caption", "letterbox", "jpeg70+resize0.5")
 
 CONFIGS = {
-    "full": {"listed": None, "innocent": None, "families": None, "random": 10_000_000,
+    "full": {"listed": None, "innocent": None, "families": None, "random": 10_000_000, "packages": None,
              "out": HERE.parent / "docs", "work": HERE / ".cache" / "work"},
     "smoke": {"listed": 5, "innocent": 5, "families": ("identity", "re-encoding", "rotation"),
+              "packages": ["lomiri-wallpapers-20.04"],
               "random": 20_000, "out": HERE / ".cache" / "smoke-out", "work": HERE / ".cache" / "smoke-work"},
 }
 
@@ -95,7 +96,7 @@ def main():
         sys.exit("eval: target/release/prescreen is missing or lacks hash/build/check/query; "
                  "run `cargo build --release` (or pass --oracle)")
 
-    manifest = corpus.build(cfg["listed"], cfg["innocent"])
+    manifest = corpus.build(cfg["listed"], cfg["innocent"], cfg["packages"])
     log(f"{len(manifest['listed'])} listed, {len(manifest['innocent'])} innocent photos")
     jobs = plan_copies(manifest, cfg["families"], work)
     for j in jobs:

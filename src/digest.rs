@@ -1,5 +1,9 @@
 //! MD5, SHA-1 and SHA-256 of file bytes, incrementally, for streaming big files.
 
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
 /// The three exact digests of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Digests {
@@ -13,22 +17,32 @@ pub struct Digests {
 
 /// Computes all three digests over bytes fed in any number of chunks.
 #[derive(Clone, Default)]
-pub struct Digester {}
+pub struct Digester {
+    md5: Md5,
+    sha1: Sha1,
+    sha256: Sha256,
+}
 
 impl Digester {
     /// A digester that has seen no bytes.
     pub fn new() -> Self {
-        todo!("digest helper")
+        Self::default()
     }
 
     /// Feeds the next chunk of the file.
-    pub fn update(&mut self, _chunk: &[u8]) {
-        todo!("digest helper")
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.md5.update(chunk);
+        self.sha1.update(chunk);
+        self.sha256.update(chunk);
     }
 
     /// Finishes and returns the digests of everything fed.
     pub fn finish(self) -> Digests {
-        todo!("digest helper")
+        Digests {
+            md5: self.md5.finalize().into(),
+            sha1: self.sha1.finalize().into(),
+            sha256: self.sha256.finalize().into(),
+        }
     }
 }
 
@@ -37,4 +51,86 @@ pub fn digest(bytes: &[u8]) -> Digests {
     let mut d = Digester::new();
     d.update(bytes);
     d.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hex::encode;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The inputs of the known-answer vectors below.
+    fn inputs() -> [Vec<u8>; 4] {
+        [
+            Vec::new(),
+            b"abc".to_vec(),
+            b"The quick brown fox jumps over the lazy dog".to_vec(),
+            (0..=255u8).cycle().take(10240).collect(),
+        ]
+    }
+
+    /// Computed with Python's hashlib, independently of the RustCrypto crates:
+    /// for data in [b"", b"abc", b"The quick brown fox jumps over the lazy dog", bytes(range(256))*40]:
+    ///     print(hashlib.md5(data).hexdigest(), hashlib.sha1(data).hexdigest(), hashlib.sha256(data).hexdigest())
+    const HASHLIB: [[&str; 3]; 4] = [
+        [
+            "d41d8cd98f00b204e9800998ecf8427e",
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        ],
+        [
+            "900150983cd24fb0d6963f7d28e17f72",
+            "a9993e364706816aba3e25717850c26c9cd0d89d",
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        ],
+        [
+            "9e107d9d372bb6826bd81d3542a419d6",
+            "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",
+            "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592",
+        ],
+        [
+            "c3cd26e07e555c0116db237fbc06d99c",
+            "36812e99f2d591c5114a7b09519ea9d7daba2380",
+            "e96760a87768717bcebcfd25ddc7d46b4dbc95a4b0014def080c08539f7d90d0",
+        ],
+    ];
+
+    #[test]
+    fn matches_hashlib() {
+        for (input, [md5, sha1, sha256]) in inputs().iter().zip(HASHLIB) {
+            let d = digest(input);
+            assert_eq!(encode(&d.md5), md5, "md5 of {} bytes", input.len());
+            assert_eq!(encode(&d.sha1), sha1, "sha1 of {} bytes", input.len());
+            assert_eq!(encode(&d.sha256), sha256, "sha256 of {} bytes", input.len());
+        }
+    }
+
+    /// A fixed-seed xorshift generator, so the splits are reproducible on every target.
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    #[test]
+    fn chunked_equals_one_shot_on_random_splits() {
+        let mut seed = 0x5EED_2026_1128_u64;
+        for _ in 0..64 {
+            let len = (xorshift(&mut seed) % 5000) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| xorshift(&mut seed) as u8).collect();
+            let whole = digest(&bytes);
+            let mut chunked = Digester::new();
+            let mut rest = &bytes[..];
+            while !rest.is_empty() {
+                // Chunks of 0..=200 bytes: empty ones, odd ones, and ones spanning the 64-byte blocks.
+                let take = ((xorshift(&mut seed) % 201) as usize).min(rest.len());
+                chunked.update(&rest[..take]);
+                rest = &rest[take..];
+            }
+            chunked.update(&[]);
+            assert_eq!(chunked.finish(), whole, "{len} bytes");
+        }
+    }
 }

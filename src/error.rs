@@ -26,6 +26,11 @@ pub enum Error {
         /// The configured limit.
         limit: u64,
     },
+    /// The decoder needed more working memory than [`crate::Limits::max_alloc`] leaves it.
+    DecoderLimit {
+        /// The configured allocation limit, in bytes.
+        limit: u64,
+    },
     /// A hash given as text is malformed (wrong length or not hex).
     InvalidHash(String),
     /// A filter file does not start with the prescreen magic bytes.
@@ -56,7 +61,7 @@ impl Error {
             Error::UnsupportedFormat => "unsupported-format",
             Error::Truncated => "truncated",
             Error::Corrupt(_) => "corrupt",
-            Error::TooLarge { .. } => "too-large",
+            Error::TooLarge { .. } | Error::DecoderLimit { .. } => "too-large",
             Error::InvalidHash(_) => "invalid-hash",
             Error::FilterMagic => "filter-magic",
             Error::FilterVersion(_) => "filter-version",
@@ -80,6 +85,9 @@ impl fmt::Display for Error {
             Error::Corrupt(why) => write!(f, "the file is corrupt: {why}"),
             Error::TooLarge { what, value, limit } => {
                 write!(f, "{what} {value} exceeds the limit of {limit}")
+            }
+            Error::DecoderLimit { limit } => {
+                write!(f, "decoding needs more memory than the limit of {limit} bytes")
             }
             Error::InvalidHash(why) => write!(f, "invalid hash: {why}"),
             Error::FilterMagic => write!(f, "not a prescreen filter (wrong magic bytes)"),

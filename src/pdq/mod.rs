@@ -51,11 +51,27 @@ pub struct Pdq {
 }
 
 /// Hashes an image with the full reference pipeline.
-pub fn hash(_image: PixelView<'_>) -> Pdq {
-    todo!("pdq helper")
+pub fn hash(image: PixelView<'_>) -> Pdq {
+    hash_dihedral(image).0 // TEMPORARY (branch `decode`), see below
 }
 
 /// The eight variants hashed from the actually turned pixels, in `Dihedral::ALL` order.
 pub fn hash_turned(_image: PixelView<'_>) -> [Pdq; 8] {
     todo!("pdq helper")
+}
+
+// TEMPORARY (branch `decode`): placeholders with the PDQ helper's announced
+// signatures so `prescreen hash` builds before branch `pdq` lands. They return
+// an all-zero hash of quality 0. Dropped when `pdq` is merged.
+impl PdqHash {
+    /// The 64-digit lower-case hex form.
+    pub fn to_hex(&self) -> String {
+        crate::hex::encode(&self.0)
+    }
+}
+
+/// The hash and the eight DCT-derived variants, in `Dihedral::ALL` order.
+pub fn hash_dihedral(_image: PixelView<'_>) -> (Pdq, [PdqHash; 8]) {
+    let zero = PdqHash([0; 32]);
+    (Pdq { hash: zero, quality: 0 }, [zero; 8])
 }

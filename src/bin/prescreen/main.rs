@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod hash;
 mod output;
 
 /// Screen files against a compact filter of known hashes.
@@ -19,11 +20,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Hash files: PDQ of the pixels, MD5/SHA-1/SHA-256 of the bytes.
+    Hash(hash::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome: Result<output::Outcome, output::CliError> = match cli.command {};
+    let outcome: Result<output::Outcome, output::CliError> = match cli.command {
+        Command::Hash(args) => hash::run(args),
+    };
     match outcome {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {

@@ -46,3 +46,31 @@ impl From<std::io::Error> for CliError {
         CliError(err.to_string())
     }
 }
+
+/// An error as the JSON outputs carry it: `{"code": ..., "message": ...}`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JsonError {
+    /// The stable code (`prescreen::Error::code`, or `io` for a file that could not be read).
+    pub code: &'static str,
+    /// A human-readable sentence.
+    pub message: String,
+}
+
+impl From<&prescreen::Error> for JsonError {
+    fn from(err: &prescreen::Error) -> Self {
+        JsonError { code: err.code(), message: err.to_string() }
+    }
+}
+
+impl JsonError {
+    /// The error for a file that could not be read at all.
+    pub fn io(err: &std::io::Error) -> Self {
+        JsonError { code: "io", message: err.to_string() }
+    }
+}
+
+/// Writes `value` as one line of JSON (JSON Lines): the format of every `--json` output.
+pub fn write_json_line(out: &mut impl std::io::Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}

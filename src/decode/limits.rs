@@ -1,0 +1,129 @@
+//! Caps on untrusted input, and the checks that apply them before any large allocation.
+
+use crate::error::{Error, Result};
+
+/// Caps on untrusted input, checked before anything large is allocated.
+///
+/// The [`Default`] is safe for files from anyone and still admits every
+/// ordinary photo: a 40 MP or 108 MP phone photo, a 100 MP medium-format
+/// frame, a 30000-pixel-wide panorama.
+///
+/// | field | default |
+/// |---|---|
+/// | `max_input_bytes` | 256 MiB |
+/// | `max_width`, `max_height` | 32768 pixels |
+/// | `max_pixels` | 2^27 = 134,217,728 (128 Mi pixels) |
+/// | `max_alloc` | 1 GiB |
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input file accepted for decoding, in bytes.
+    /// By default, 256 MiB.
+    pub max_input_bytes: u64,
+    /// Largest image width, in pixels. By default, 32768.
+    pub max_width: u32,
+    /// Largest image height, in pixels. By default, 32768.
+    pub max_height: u32,
+    /// Largest width x height. By default, 2^27 (134,217,728).
+    pub max_pixels: u64,
+    /// Largest total allocation the decoder may make, in bytes: the decoded
+    /// pixel buffer (at the decoder's own sample layout, e.g. RGBA or 16-bit)
+    /// plus the decoder's working memory, for decoders that account for it.
+    /// By default, 1 GiB (enough for 2^27 RGBA pixels and working memory).
+    pub max_alloc: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 256 << 20,
+            max_width: 32768,
+            max_height: 32768,
+            max_pixels: 1 << 27,
+            max_alloc: 1 << 30,
+        }
+    }
+}
+
+impl Limits {
+    /// No limits at all: only for trusted input (e.g. test fixtures).
+    pub fn no_limits() -> Self {
+        Limits {
+            max_input_bytes: u64::MAX,
+            max_width: u32::MAX,
+            max_height: u32::MAX,
+            max_pixels: u64::MAX,
+            max_alloc: u64::MAX,
+        }
+    }
+
+    /// Fails with [`Error::TooLarge`] when the input is more than `max_input_bytes` long.
+    pub(crate) fn check_input(&self, len: usize) -> Result<()> {
+        exceeds("input bytes", len as u64, self.max_input_bytes)
+    }
+
+    /// Checks the size a header declares: width, height, pixel count, and
+    /// the `buffer_bytes` the decoder's output buffer would take.
+    pub(crate) fn check_image(&self, width: u32, height: u32, buffer_bytes: u64) -> Result<()> {
+        exceeds("width", u64::from(width), u64::from(self.max_width))?;
+        exceeds("height", u64::from(height), u64::from(self.max_height))?;
+        let pixels = u64::from(width).saturating_mul(u64::from(height));
+        exceeds("pixels", pixels, self.max_pixels)?;
+        exceeds("decoded bytes", buffer_bytes, self.max_alloc)
+    }
+
+    /// The limits handed to the `image` crate's decoder, whose working
+    /// memory may use what the output buffer leaves of `max_alloc`. The
+    /// dimensions are left to [`Limits::check_image`], which names the value.
+    pub(crate) fn for_decoder(&self, buffer_bytes: u64) -> image::Limits {
+        let mut limits = image::Limits::no_limits();
+        limits.max_alloc = Some(self.max_alloc.saturating_sub(buffer_bytes));
+        limits
+    }
+}
+
+fn exceeds(what: &'static str, value: u64, limit: u64) -> Result<()> {
+    if value > limit {
+        Err(Error::TooLarge { what, value, limit })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn default_admits_big_phone_photos() {
+        let limits = Limits::default();
+        // 40 MP (7296x5472) and 108 MP (12000x9000) as RGB; 48 MP as RGBA.
+        assert!(limits.check_image(7296, 5472, 7296 * 5472 * 3).is_ok());
+        assert!(limits.check_image(12000, 9000, 12000 * 9000 * 3).is_ok());
+        assert!(limits.check_image(8000, 6000, 8000 * 6000 * 4).is_ok());
+        assert!(limits.check_image(30000, 4000, 30000 * 4000 * 3).is_ok());
+    }
+
+    #[test]
+    fn each_limit_bites() {
+        let limits = Limits::default();
+        let code = |r: Result<()>| r.unwrap_err();
+        assert!(matches!(code(limits.check_image(40000, 10, 1)), Error::TooLarge { what: "width", .. }));
+        assert!(matches!(code(limits.check_image(10, 40000, 1)), Error::TooLarge { what: "height", .. }));
+        assert!(matches!(code(limits.check_image(20000, 20000, 1)), Error::TooLarge { what: "pixels", .. }));
+        assert!(matches!(
+            code(limits.check_image(10, 10, (1 << 30) + 1)),
+            Error::TooLarge { what: "decoded bytes", .. }
+        ));
+        assert!(matches!(code(limits.check_input((256 << 20) + 1)), Error::TooLarge { what: "input bytes", .. }));
+        assert!(limits.check_input(256 << 20).is_ok());
+    }
+
+    #[test]
+    fn no_limits_admits_the_largest_header() {
+        let limits = Limits::no_limits();
+        assert!(limits.check_image(u32::MAX, u32::MAX, u64::MAX).is_ok());
+        assert!(limits.check_input(usize::MAX).is_ok());
+    }
+}

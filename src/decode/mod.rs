@@ -1,0 +1,175 @@
+//! Untrusted bytes -> pixels: format sniffing, limits, typed errors.
+//!
+//! [`decode`] sniffs the format from magic bytes (never a file name), checks
+//! the input size, reads the header, checks the declared dimensions and the
+//! decoded buffer's size against [`Limits`] (saturating arithmetic), refuses
+//! a PNG whose compressed data is too short for its declared size
+//! (`plausible.rs`), and only then decodes the pixel data, with the `image`
+//! crate. The pixels come out as 8-bit RGB or 8-bit grey (see `convert.rs` for
+//! alpha, palette and 16-bit samples); the EXIF orientation is reported, never
+//! applied.
+//!
+//! Errors: [`Error::Empty`], [`Error::UnsupportedFormat`] (also for a
+//! sub-format the decoder does not support, such as arithmetic-coded JPEG),
+//! [`Error::Truncated`] (the framing walk in `complete.rs` or the decoder
+//! ran out of bytes), [`Error::TooLarge`], [`Error::DecoderLimit`] and
+//! [`Error::Corrupt`].
+//!
+//! A file is `truncated` when it ends before its own framing says it should
+//! (JPEG markers up to EOI, PNG chunks up to IEND, GIF blocks up to the
+//! trailer, the RIFF size of WebP, the file size in a BMP header), even when
+//! the pixels could be recovered: a JPEG decoder pads a cut-off scan with grey
+//! and would hash a different picture. Bytes after the end are allowed. PNM
+//! has no framing: its decoder reports a short raster as `truncated`.
+//! A GIF decodes to its first frame on the logical screen.
+
+mod complete;
+mod convert;
+mod limits;
+mod plausible;
+mod sniff;
+
+use std::io::{Cursor, ErrorKind};
+
+use image::codecs::{bmp::BmpDecoder, gif::GifDecoder, jpeg::JpegDecoder, png::PngDecoder};
+use image::codecs::{pnm::PnmDecoder, webp::WebPDecoder};
+use image::error::ImageError;
+use image::{DynamicImage, ImageDecoder};
+
+use crate::error::{Error, Result};
+use crate::pixels::Pixels;
+
+pub use limits::Limits;
+use sniff::{sniff_bytes, Sniffed};
+
+/// An image format prescreen decodes, as sniffed from magic bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JPEG (baseline and progressive).
+    Jpeg,
+    /// PNG.
+    Png,
+    /// GIF (first frame only).
+    Gif,
+    /// WebP (lossy and lossless; first frame).
+    WebP,
+    /// Windows BMP.
+    Bmp,
+    /// PNM: PGM (grey) and PPM (RGB), binary and ASCII; also PBM and PAM.
+    Pnm,
+}
+
+impl Format {
+    /// The format's short lower-case name (`"jpeg"`, `"png"`, `"gif"`, `"webp"`, `"bmp"`, `"pnm"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+            Format::Gif => "gif",
+            Format::WebP => "webp",
+            Format::Bmp => "bmp",
+            Format::Pnm => "pnm",
+        }
+    }
+}
+
+/// An image decoded from a file.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The pixels, RGB or grey (alpha dropped).
+    pub pixels: Pixels,
+    /// The format the bytes were sniffed as.
+    pub format: Format,
+    /// The EXIF orientation tag (1..=8), 1 when absent. Not applied.
+    pub orientation: u8,
+}
+
+/// Sniffs the format from the first bytes; `None` when it is none we decode.
+pub fn sniff(bytes: &[u8]) -> Option<Format> {
+    match sniff_bytes(bytes) {
+        Sniffed::Known(format) => Some(format),
+        Sniffed::CutShort | Sniffed::Unknown => None,
+    }
+}
+
+/// Decodes untrusted `bytes` within `limits`.
+///
+/// Never panics on any input; every failure is a typed [`Error`] whose
+/// [`Error::code`] is one of `empty`, `unsupported-format`, `truncated`,
+/// `corrupt` or `too-large`.
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
+    if bytes.is_empty() {
+        return Err(Error::Empty);
+    }
+    limits.check_input(bytes.len())?;
+    let format = match sniff_bytes(bytes) {
+        Sniffed::Known(format) => format,
+        Sniffed::CutShort => return Err(Error::Truncated),
+        Sniffed::Unknown => return Err(Error::UnsupportedFormat),
+    };
+    // Decoders do not all notice a cut-off (the JPEG one pads a short scan),
+    // so the framing decides, before any pixel is decoded.
+    if complete::ends_early(format, bytes) {
+        return Err(Error::Truncated);
+    }
+    let (pixels, orientation) = decode_format(format, bytes, limits)?;
+    Ok(Decoded { pixels, format, orientation })
+}
+
+/// Runs the `image` crate's decoder for `format`.
+fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixels, u8)> {
+    let cursor = Cursor::new(bytes);
+    match format {
+        Format::Jpeg => decode_with(JpegDecoder::new(cursor), format, bytes, limits),
+        Format::Png => {
+            if let Some((width, height)) = plausible::png_dimensions(bytes) {
+                limits.check_image(width, height, 0)?;
+            }
+            // The PNG decoder reads metadata chunks while opening: bound them from the start.
+            let opened = PngDecoder::with_limits(cursor, limits.for_decoder(0));
+            decode_with(opened, format, bytes, limits)
+        }
+        Format::Gif => decode_with(GifDecoder::new(cursor), format, bytes, limits),
+        Format::WebP => decode_with(WebPDecoder::new(cursor), format, bytes, limits),
+        Format::Bmp => decode_with(BmpDecoder::new(cursor), format, bytes, limits),
+        Format::Pnm => decode_with(PnmDecoder::new(cursor), format, bytes, limits),
+    }
+}
+
+/// Checks the header's size, reads the orientation, then decodes the pixels.
+fn decode_with(
+    opened: image::ImageResult<impl ImageDecoder>,
+    format: Format,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Pixels, u8)> {
+    let mut decoder = opened.map_err(|e| map_error(e, limits))?;
+    let (width, height) = decoder.dimensions();
+    let buffer_bytes = decoder.total_bytes();
+    limits.check_image(width, height, buffer_bytes)?;
+    if width == 0 || height == 0 {
+        return Err(Error::Corrupt(format!("the image is {width}x{height} pixels")));
+    }
+    if !plausible::enough_data(format, bytes, width, height) {
+        return Err(Error::Corrupt(format!("too little pixel data for {width}x{height} pixels")));
+    }
+    decoder.set_limits(limits.for_decoder(buffer_bytes)).map_err(|e| map_error(e, limits))?;
+    // The orientation is advisory: a malformed EXIF block does not fail the decode.
+    let orientation = decoder.orientation().map(|o| o.to_exif()).unwrap_or(1);
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| map_error(e, limits))?;
+    Ok((convert::to_pixels(image)?, orientation))
+}
+
+/// Maps the `image` crate's errors onto prescreen's codes.
+fn map_error(err: ImageError, limits: &Limits) -> Error {
+    match err {
+        ImageError::IoError(io) if io.kind() == ErrorKind::UnexpectedEof => Error::Truncated,
+        ImageError::IoError(io) => Error::Corrupt(io.to_string()),
+        // Sizes are checked before decoding, so this is the decoder's working memory.
+        ImageError::Limits(_) => Error::DecoderLimit { limit: limits.max_alloc },
+        ImageError::Unsupported(_) => Error::UnsupportedFormat,
+        ImageError::Decoding(e) => Error::Corrupt(e.to_string()),
+        ImageError::Parameter(e) => Error::Corrupt(e.to_string()),
+        other => Error::Internal(other.to_string()),
+    }
+}

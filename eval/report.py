@@ -185,6 +185,7 @@ def write(data, out):
                      "nearest_p1": float(np.percentile(innocent_near, 1)) if innocent_near else None},
         "random": random, "unrelated": unrelated, "improvements": improvements,
         "decoder_mismatch": {"files": sum(not r["exact"] for r in recs),
+                             "png_files": sum(not r["exact"] for r in recs if r["path"].endswith(".png")),
                              "max_bits": max((_dist(r["plain"], r["o_plain"]) for r in recs
                                               if r["plain"] is not None), default=0)},
         "builds": data.get("cli_build", {}),

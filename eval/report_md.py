@@ -114,7 +114,8 @@ def render(res, data):
     L.append(f"(Where the CLI's JPEG/WebP decoder gives other pixels than Pillow, the oracle's turned variants "
              f"are not the CLI's, so only the plain hash is asserted there: "
              f"{res['decoder_mismatch']['files']} files differ, by up to {res['decoder_mismatch']['max_bits']} "
-             f"bits; {res['unasserted_decoder_cases']} (file, filter) pairs were left unasserted for that reason.) "
+             f"bits, {res['decoder_mismatch']['png_files']} of them PNG, where the pixels are identical and the "
+             f"hashes must be too; {res['unasserted_decoder_cases']} (file, filter) pairs were left unasserted for that reason.) "
              f"Filter matches beyond the radius (chance, within the false-match budget): "
              f"{res['filter_extra_matches']}.\n")
     for f in fn[:20]:

@@ -8,6 +8,7 @@ query). Without it (`--oracle`), filter verdicts are emulated by exhaustive
 matching over oracle hashes, and the report says so."""
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -57,8 +58,18 @@ def _make_copy(job):
     return out
 
 
-def _measure(path):
-    return path, measure.measure_file(path)
+def _measure(job):
+    path, cache_dir = job
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    cached = Path(cache_dir) / f"{digest}.json"
+    if cached.exists():
+        result = json.loads(cached.read_text())
+    else:
+        result = measure.measure_file(path)
+        tmp = cached.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(result))
+        os.replace(tmp, cached)
+    return path, result
 
 
 def plan_copies(manifest, families, work):
@@ -82,13 +93,15 @@ def main():
     ap.add_argument("--oracle", action="store_true", help="emulate the filter (no CLI needed)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, help="output folder (default per mode)")
-    ap.add_argument("--fresh", action="store_true", help="regenerate every copy")
+    ap.add_argument("--fresh", action="store_true", help="regenerate every copy and re-measure it")
     args = ap.parse_args()
     cfg = CONFIGS[args.mode]
     out = args.out or cfg["out"]
     work = cfg["work"]
-    if args.fresh and work.exists():
-        shutil.rmtree(work)
+    if args.fresh:
+        for d in (work, HERE / ".cache" / "measured"):
+            if d.exists():
+                shutil.rmtree(d)
     started = time.time()
 
     use_cli = not args.oracle
@@ -106,7 +119,9 @@ def main():
         pool.map(_make_copy, [(n, m, o, i) for _, i, n, m, o in jobs], chunksize=4)
         log(f"{len(jobs)} copies ready ({time.time() - started:.0f} s)")
         files = sorted(set(originals.values()) | {j[4] for j in jobs})
-        measured = dict(pool.imap_unordered(_measure, files, chunksize=4))
+        cache_dir = HERE / ".cache" / "measured"  # keyed by file content: a changed copy is re-measured
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        measured = dict(pool.imap_unordered(_measure, [(f, str(cache_dir)) for f in files], chunksize=4))
     log(f"oracle hashes of {len(files)} files ({time.time() - started:.0f} s)")
 
     data = {"manifest": manifest, "jobs": jobs, "originals": originals, "oracle": measured,

@@ -184,3 +184,38 @@ fn no_files_is_a_usage_error() {
     let output = prescreen_hash(&[], &[]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// The oracle's answers (Meta's C++ core) for the conformance images, from
+/// tests/conformance/expected.csv: name, lossless, width, height, pdq,
+/// quality, the eight dihedral hashes (`;`-separated), ...
+fn conformance_vectors() -> Vec<Vec<String>> {
+    let csv = include_str!("conformance/expected.csv");
+    csv.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| line.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn lossless_conformance_images_hash_as_the_oracle_says() {
+    let vectors: Vec<Vec<String>> = conformance_vectors().into_iter().filter(|v| v[1] == "1").collect();
+    assert!(vectors.len() >= 10, "expected.csv has lossless vectors");
+    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/images");
+    let files: Vec<PathBuf> = vectors.iter().map(|v| images.join(&v[0])).collect();
+
+    let output = prescreen_hash(&["--json", "--dihedral"], &files);
+    assert_eq!(output.status.code(), Some(0));
+    for (line, v) in json_lines(&output).iter().zip(&vectors) {
+        assert_eq!(line["width"].to_string(), v[2], "{}", v[0]);
+        assert_eq!(line["height"].to_string(), v[3], "{}", v[0]);
+        assert_eq!(line["pdq"], v[4], "{}", v[0]);
+        assert_eq!(line["quality"].to_string(), v[5], "{}", v[0]);
+        let variants: Vec<&str> = line["pdq_dihedral"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+        assert_eq!(variants.join(";"), v[6], "{}", v[0]);
+    }
+
+    let output = prescreen_hash(&[], &files);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let expected: String = vectors.iter().zip(&files).map(|(v, f)| format!("{},{},{}\n", v[4], v[5], f.display())).collect();
+    assert_eq!(stdout, expected, "the reference tool's format, line for line");
+}

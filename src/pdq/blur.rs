@@ -1,0 +1,205 @@
+//! Steps 5 and 6: the two-pass Jarosz tent filter (1-D box filters along rows
+//! then columns, twice) and the centre-sampled decimation to 64x64.
+//!
+//! The float operations run in exactly the reference's order (running f32
+//! sum: add the entering sample, subtract the leaving one, divide by the
+//! current count), because that order decides the last bits.
+
+/// Box-filter window for a side of `len` pixels: `ceil(len / 128)`.
+pub(crate) fn window(len: usize) -> usize {
+    len.div_ceil(128)
+}
+
+/// Sample counts of the four phases of a box filter of window `w` over `n`
+/// samples: accumulate only, grow and write, slide and write, shrink and write.
+fn phases(n: usize, w: usize) -> [usize; 4] {
+    let half = (w + 2) / 2;
+    [half - 1, w - half + 1, n.saturating_sub(w), half - 1]
+}
+
+/// 1-D box filter of window `w` over the contiguous `input` into `output`.
+fn box_contiguous(input: &[f32], output: &mut [f32], w: usize) {
+    let [p1, p2, p3, p4] = phases(input.len(), w);
+    let mut sum = 0f32;
+    let mut count = 0usize;
+    let (mut left, mut right, mut out) = (0, 0, 0);
+    for _ in 0..p1 {
+        sum += input[right];
+        count += 1;
+        right += 1;
+    }
+    for _ in 0..p2 {
+        sum += input[right];
+        count += 1;
+        output[out] = sum / count as f32;
+        right += 1;
+        out += 1;
+    }
+    for _ in 0..p3 {
+        sum += input[right];
+        sum -= input[left];
+        output[out] = sum / count as f32;
+        left += 1;
+        right += 1;
+        out += 1;
+    }
+    for _ in 0..p4 {
+        sum -= input[left];
+        count -= 1;
+        output[out] = sum / count as f32;
+        left += 1;
+        out += 1;
+    }
+}
+
+/// The same box filter down every column of a `cols`-wide row-major plane.
+/// All columns advance together one row at a time (each column's own sum
+/// sees the same operations in the same order as a column-by-column pass),
+/// which keeps memory access sequential.
+fn box_columns(input: &[f32], output: &mut [f32], cols: usize, w: usize, sums: &mut Vec<f32>) {
+    let rows = input.len() / cols;
+    let [p1, p2, p3, p4] = phases(rows, w);
+    sums.clear();
+    sums.resize(cols, 0.0);
+    let row = |r: usize| &input[r * cols..(r + 1) * cols];
+    let mut count = 0usize;
+    let (mut left, mut right, mut out) = (0, 0, 0);
+    for _ in 0..p1 {
+        sums.iter_mut().zip(row(right)).for_each(|(s, &x)| *s += x);
+        count += 1;
+        right += 1;
+    }
+    for _ in 0..p2 {
+        count += 1;
+        let n = count as f32;
+        let dst = &mut output[out * cols..(out + 1) * cols];
+        for ((s, &x), d) in sums.iter_mut().zip(row(right)).zip(dst) {
+            *s += x;
+            *d = *s / n;
+        }
+        right += 1;
+        out += 1;
+    }
+    for _ in 0..p3 {
+        let n = count as f32;
+        let dst = &mut output[out * cols..(out + 1) * cols];
+        for (((s, &x), &y), d) in sums.iter_mut().zip(row(right)).zip(row(left)).zip(dst) {
+            *s += x;
+            *s -= y;
+            *d = *s / n;
+        }
+        left += 1;
+        right += 1;
+        out += 1;
+    }
+    for _ in 0..p4 {
+        count -= 1;
+        let n = count as f32;
+        let dst = &mut output[out * cols..(out + 1) * cols];
+        for ((s, &y), d) in sums.iter_mut().zip(row(left)).zip(dst) {
+            *s -= y;
+            *d = *s / n;
+        }
+        left += 1;
+        out += 1;
+    }
+}
+
+/// Reusable buffers for the blur.
+#[derive(Default)]
+pub(crate) struct BlurScratch {
+    plane: Vec<f32>,
+    sums: Vec<f32>,
+}
+
+/// Blurs the `cols`-wide row-major `plane` in place: twice, a box filter of
+/// window `ceil(cols/128)` along every row, then one of window
+/// `ceil(rows/128)` down every column. Both sides must be at least 1.
+pub(crate) fn jarosz(plane: &mut [f32], cols: usize, scratch: &mut BlurScratch) {
+    let rows = plane.len() / cols;
+    let (wr, wc) = (window(cols), window(rows));
+    scratch.plane.clear();
+    scratch.plane.resize(plane.len(), 0.0);
+    for _ in 0..2 {
+        for (src, dst) in plane.chunks_exact(cols).zip(scratch.plane.chunks_exact_mut(cols)) {
+            box_contiguous(src, dst, wr);
+        }
+        box_columns(&scratch.plane, plane, cols, wc, &mut scratch.sums);
+    }
+}
+
+/// Picks the 64x64 centre samples: output (i, j) reads row
+/// `floor((i + 0.5) * rows / 64)`, column `floor((j + 0.5) * cols / 64)`.
+pub(crate) fn decimate(plane: &[f32], cols: usize) -> [f32; 4096] {
+    let rows = plane.len() / cols;
+    let mut out = [0f32; 4096];
+    for (i, out_row) in out.chunks_exact_mut(64).enumerate() {
+        let r = (2 * i + 1) * rows / 128;
+        for (j, o) in out_row.iter_mut().enumerate() {
+            *o = plane[r * cols + (2 * j + 1) * cols / 128];
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The box filter's definition: the mean of input indices
+    /// `[i - (w - half), i + half - 1]` clipped to the vector, in f64.
+    fn naive_mean(input: &[f32], w: usize) -> Vec<f64> {
+        let n = input.len() as isize;
+        let half = ((w + 2) / 2) as isize;
+        (0..n)
+            .map(|i| {
+                let lo = (i - (w as isize - half)).max(0);
+                let hi = (i + half - 1).min(n - 1);
+                (lo..=hi).map(|k| input[k as usize] as f64).sum::<f64>() / (hi - lo + 1) as f64
+            })
+            .collect()
+    }
+
+    #[test]
+    fn box_filter_is_a_clipped_moving_mean() {
+        for n in [5usize, 7, 16, 33] {
+            let input: Vec<f32> = (0..n).map(|k| ((k * 37) % 11) as f32 * 1.5).collect();
+            for w in 1..=n.min(8) {
+                let mut out = vec![0f32; n];
+                box_contiguous(&input, &mut out, w);
+                for (got, want) in out.iter().zip(naive_mean(&input, w)) {
+                    assert!((*got as f64 - want).abs() < 1e-4, "n={n} w={w}: {got} vs {want}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn column_pass_equals_contiguous_pass_bit_for_bit() {
+        let (rows, cols) = (37, 5);
+        let plane: Vec<f32> = (0..rows * cols).map(|k| ((k * 7919) % 256) as f32 * 0.37).collect();
+        for w in 1..=6 {
+            let mut by_columns = vec![0f32; rows * cols];
+            box_columns(&plane, &mut by_columns, cols, w, &mut Vec::new());
+            for c in 0..cols {
+                let column: Vec<f32> = (0..rows).map(|r| plane[r * cols + c]).collect();
+                let mut out = vec![0f32; rows];
+                box_contiguous(&column, &mut out, w);
+                for r in 0..rows {
+                    assert_eq!(by_columns[r * cols + c].to_bits(), out[r].to_bits());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn windows_and_decimation_indices() {
+        assert_eq!((window(5), window(128), window(129), window(512)), (1, 1, 2, 4));
+        // A 128x128 plane whose value is its own index: decimation reads rows
+        // and columns 1, 3, 5, ... (centres of 2x2 blocks).
+        let plane: Vec<f32> = (0..128 * 128).map(|k| k as f32).collect();
+        let out = decimate(&plane, 128);
+        assert_eq!(out[0], (128 + 1) as f32);
+        assert_eq!(out[64 + 2], (3 * 128 + 5) as f32);
+    }
+}

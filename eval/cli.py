@@ -39,20 +39,20 @@ def hash_files(paths):
     return out
 
 
-def build(filter_path, pdq_list_path, radius, dihedral, rate):
+def build(filter_path, pdq_list_path, radius, dihedral, rate, salt):
+    """Builds a filter with a fixed salt and creation time (reproducible); returns
+    the summary object `build --json` prints."""
     args = ["build", "-o", str(filter_path), "--pdq", str(pdq_list_path), "--radius", str(radius),
-            "--false-positive-rate", str(rate)]
+            "--false-positive-rate", repr(rate), "--salt", salt, "--created", "0", "--json"]
     if not dihedral:
         args.append("--no-dihedral")
     proc = subprocess.run([str(BINARY), *args], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"prescreen build: exit {proc.returncode}: {proc.stderr.strip()}")
-    return proc.stdout + proc.stderr
-
-
-def inspect(filter_path):
-    recs = _json_lines(["inspect", "--json", str(filter_path)])
-    return recs[0] if recs else {}
+    try:
+        return json.loads(proc.stdout)
+    except ValueError:
+        return {"summary": proc.stdout.strip()}
 
 
 def check(filter_path, paths):

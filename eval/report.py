@@ -169,7 +169,8 @@ def write(data, out):
 
     random = {}
     for key, v in data.get("random", {}).items():
-        random[key] = {"n": v["n"], "matched": v["matched"], "rate": v["matched"] / v["n"]}
+        random[key] = {"radius": v["radius"], "target": v["target"], "n": v["n"], "matched": v["matched"],
+                       "rate": v["matched"] / v["n"]}
 
     results = {
         "engine": data["engine"], "mode": data["mode"], "target_rate": data["target_rate"],

@@ -174,7 +174,7 @@ def run_cli(data, work, n_random, jobs):
 # Filters built with --no-dihedral, so one query hash is one screened file.
 # The counts are fixed (not timed) so the tables are reproducible; the big one is
 # at the radius where a query is cheapest.
-RANDOM_PLAN = ((0, 1e-5, 1.0), (8, 1e-3, 0.01), (16, 1e-3, 0.001))
+RANDOM_PLAN = ((0, 1e-5, 1.0), (8, 1e-3, 0.01), (16, 1e-2, 0.0001))
 
 
 def salt(label):
@@ -186,7 +186,7 @@ def random_queries(fdir, plist, n_random):
     """Random PDQ hashes (fixed seed) through `prescreen query` on stdin."""
     out = {}
     for rad, target, share in RANDOM_PLAN:
-        n = max(1000, int(n_random * share))
+        n = max(100, int(n_random * share))
         rng = np.random.default_rng(SEED + rad)
         raw = rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
         hexes = [bytes(row).hex() for row in raw]

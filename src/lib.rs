@@ -17,6 +17,9 @@ mod screen;
 pub use decode::{decode, sniff, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};
 pub use error::{Error, Result};
-pub use filter::{DigestKind, Filter, PdqParams};
+pub use filter::{
+    ball, public_key_of, DigestKind, Filter, FilterBuilder, FilterInfo, PdqParams, SectionInfo, SectionKind,
+    SignatureStatus, MAX_RADIUS,
+};
 pub use pixels::{Layout, PixelView, Pixels};
 pub use screen::{PdqAction, Policy, Reason, Screener, Screening, Verdict};

@@ -108,6 +108,8 @@ fn json_reports_image_fields_and_error_codes() {
         assert!(line["pdq"].is_null() && line["width"].is_null(), "{line}");
         assert!(is_hex(&line["sha256"], 64), "digests are reported for any readable file: {line}");
     }
+    assert!(lines[2]["format"].is_null(), "text is no image format");
+    assert_eq!(lines[3]["format"], "png", "the sniffed format is reported even when decoding fails");
     let missing = &lines[6];
     assert_eq!(missing["error"]["code"], "io");
     assert!(missing["md5"].is_null());

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use prescreen::pdq::{self, Pdq, PdqHash};
-use prescreen::{decode, digest, Decoded, Digester, Digests, Error, Limits};
+use prescreen::{decode, digest, sniff, Decoded, Digester, Digests, Error, Format, Limits};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -119,7 +119,6 @@ impl Report {
         self.width = Some(decoded.pixels.width());
         self.height = Some(decoded.pixels.height());
         self.orientation = Some(decoded.orientation);
-        self.format = Some(decoded.format.name());
         self.pdq = Some(pdq.hash.to_hex());
         self.quality = Some(pdq.quality);
         self.pdq_dihedral = dihedral.map(|all| all.iter().map(PdqHash::to_hex).collect());
@@ -142,6 +141,7 @@ fn hash_file(path: &Path, limits: &Limits, dihedral: bool) -> Report {
         }
     };
     report.set_digests(&digest(&bytes));
+    report.format = sniff(&bytes).map(Format::name); // also for a file that then fails to decode
     match decode(&bytes, limits) {
         Ok(decoded) => {
             let view = decoded.pixels.view();
@@ -159,7 +159,7 @@ fn hash_file(path: &Path, limits: &Limits, dihedral: bool) -> Report {
 }
 
 /// What was read of a file.
-enum Contents {
+pub enum Contents {
     /// The whole file.
     Bytes(Vec<u8>),
     /// The file exceeds `max_input_bytes`: its digests (streamed) and the error.
@@ -167,7 +167,7 @@ enum Contents {
 }
 
 /// Reads a file whole, or only streams it through the digests when it is too large to decode.
-fn read_within(path: &Path, limits: &Limits) -> io::Result<Contents> {
+pub fn read_within(path: &Path, limits: &Limits) -> io::Result<Contents> {
     let mut file = File::open(path)?;
     let len = file.metadata()?.len();
     if len <= limits.max_input_bytes {

@@ -88,8 +88,11 @@ def fetch_debian(packages):
         deb = debs / f"{pkg}_{ver.replace(':', '%3a')}_all.deb"
         if not deb.exists():
             log(f"apt-get download {pkg}={ver}")
-            subprocess.run(["apt-get", "download", f"{pkg}={ver}"], cwd=debs, check=True,
-                           stdout=subprocess.DEVNULL)
+            cmd = ["apt-get", "download", f"{pkg}={ver}"]
+            if subprocess.run(cmd, cwd=debs, stdout=subprocess.DEVNULL).returncode != 0:
+                # A fresh machine may not have the package lists yet.
+                subprocess.run(["apt-get", "update", "-q"], check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(cmd, cwd=debs, check=True, stdout=subprocess.DEVNULL)
         root = CACHE / "x" / pkg
         if not root.exists():
             tmp = root.with_suffix(".tmp")

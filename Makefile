@@ -7,12 +7,12 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
-.PHONY: setup test test-native test-wasm test-wasm-browser test-e2e wasm-pkg cli demo bench-browser
+.PHONY: setup test test-native test-wasm test-wasm-browser test-e2e wasm-pkg cli demo bench-browser eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-native test-wasm test-wasm-browser test-e2e
+test: setup test-native test-wasm test-wasm-browser test-e2e eval-smoke
 
 # The whole suite natively (core, filter, CLI).
 test-native:
@@ -49,3 +49,12 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 demo: setup wasm-pkg cli
 	@echo "prescreen demo: open http://$(DEMO_ADDR)/ (Ctrl-C stops it)"
 	$(TARGET_DIR)/release/prescreen serve --addr $(DEMO_ADDR)
+
+# The evaluation (issue 6): rewrites docs/EVALUATION.md and docs/eval/ (about
+# 30 minutes; not part of `make test`).
+eval: setup cli
+	python3 eval/run.py full
+
+# The evaluation harness on 5 photos and 3 families, structural assertions only.
+eval-smoke: setup cli
+	python3 eval/run.py smoke

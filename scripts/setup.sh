@@ -44,8 +44,10 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   npm ci --no-audit --no-fund
 fi
 
-# Pillow and numpy draw the generated test images (scripts/gen_images.py).
-if ! python3 -c 'import PIL, numpy' 2>/dev/null; then
-  say "installing Pillow and numpy"
-  python3 -m pip install --quiet Pillow numpy || python3 -m pip install --quiet --break-system-packages Pillow numpy
+# Pillow and numpy draw the generated test images (scripts/gen_images.py); the
+# evaluation (eval/) also uses pdqhash and matplotlib, pinned in its requirements.
+if ! python3 -c 'import PIL, numpy, pdqhash, matplotlib' 2>/dev/null; then
+  say "installing the Python packages of eval/requirements.txt"
+  python3 -m pip install --quiet -r eval/requirements.txt \
+    || python3 -m pip install --quiet --break-system-packages -r eval/requirements.txt
 fi

@@ -1,0 +1,176 @@
+"""Transformed copies of a master picture, in families, with fixed
+parameters and seeds. Each transform writes one file and returns its path.
+
+Copies are saved losslessly (PNG) unless the transform itself is an
+encoding (JPEG, WebP) or a phone-style JPEG, so each family measures its
+own edit and the CLI decodes exactly the pixels the oracle sees."""
+
+import io
+import zlib
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
+
+
+def _save_png(img, path):
+    img.save(path, format="PNG", compress_level=1)
+
+
+def _seed(name, ident):
+    return zlib.crc32(f"{name}/{ident}".encode())
+
+
+def _resize(img, factor):
+    w, h = img.size
+    return img.resize((max(1, round(w * factor)), max(1, round(h * factor))), Image.LANCZOS)
+
+
+def _crop(img, left, top, right, bottom):
+    w, h = img.size
+    return img.crop((round(w * left), round(h * top), w - round(w * right), h - round(h * bottom)))
+
+
+def _gamma(img, g):
+    lut = [round(255 * (i / 255) ** g) for i in range(256)]
+    return img.point(lut * 3)
+
+
+def _noise(img, sigma, seed):
+    rng = np.random.default_rng(seed)
+    a = np.asarray(img).astype(np.float32)
+    a = a + rng.normal(0, sigma, a.shape)
+    return Image.fromarray(np.clip(np.rint(a), 0, 255).astype(np.uint8))
+
+
+def _font(size):
+    return ImageFont.load_default(size=size)
+
+
+def _caption(img):
+    out = img.copy()
+    w, h = out.size
+    d = ImageDraw.Draw(out)
+    bar = max(12, h // 8)
+    d.rectangle((0, h - bar, w, h), fill=(0, 0, 0))
+    d.text((w // 40, h - bar + bar // 6), "when you see it, you'll know #tbt", fill=(255, 255, 255),
+           font=_font(max(8, bar * 2 // 3)))
+    return out
+
+
+def _logo(img):
+    out = img.copy()
+    w, h = out.size
+    s = max(8, min(w, h) // 5)
+    x0, y0 = w - s - w // 30, h // 30
+    d = ImageDraw.Draw(out)
+    d.ellipse((x0, y0, x0 + s, y0 + s), fill=(230, 40, 40), outline=(255, 255, 255), width=max(1, s // 12))
+    d.text((x0 + s // 4, y0 + s // 4), "LOGO", fill=(255, 255, 255), font=_font(max(6, s // 4)))
+    return out
+
+
+def _border(img, frac, colour=(255, 255, 255)):
+    w, h = img.size
+    b = max(1, round(max(w, h) * frac))
+    out = Image.new("RGB", (w + 2 * b, h + 2 * b), colour)
+    out.paste(img, (b, b))
+    return out
+
+
+def _letterbox(img):
+    """Pads to a square with black bars (a landscape photo in a square post)."""
+    w, h = img.size
+    s = max(w, h)
+    out = Image.new("RGB", (s, s), (0, 0, 0))
+    out.paste(img, ((s - w) // 2, (s - h) // 2))
+    return out
+
+
+def _exif_phone(img, path):
+    """Pixels stored as the sensor saw them (turned 90 degrees), with EXIF
+    Orientation 6 so that viewers show the picture upright: what phones write."""
+    stored = img.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored.save(path, format="JPEG", quality=92, exif=exif.tobytes())
+
+
+def _jpeg(img, path, q):
+    img.save(path, format="JPEG", quality=q)
+
+
+# name -> (family, function(img, ident) -> Image, or (img, path, ident) writer, extension)
+def _plain(fn):
+    return lambda img, ident: fn(img)
+
+
+TRANSFORMS = {}
+
+
+def _add(family, name, ext="png", image=None, writer=None):
+    TRANSFORMS[name] = (family, image, writer, ext)
+
+
+_add("identity", "identical", image=_plain(lambda im: im))
+for q in (90, 70, 50, 30):
+    _add("re-encoding", f"jpeg{q}", "jpg", writer=lambda im, p, i, q=q: _jpeg(im, p, q))
+_add("re-encoding", "webp80", "webp", writer=lambda im, p, i: im.save(p, format="WEBP", quality=80, method=4))
+_add("re-encoding", "png", image=_plain(lambda im: im.copy()))
+_add("resizing", "resize2x", image=_plain(lambda im: _resize(im, 2.0)))
+_add("resizing", "resize0.75", image=_plain(lambda im: _resize(im, 0.75)))
+_add("resizing", "resize0.5", image=_plain(lambda im: _resize(im, 0.5)))
+_add("resizing", "resize0.25", image=_plain(lambda im: _resize(im, 0.25)))
+_add("resizing", "thumb256", image=_plain(lambda im: _resize(im, 256 / max(im.size))))
+for c in (1, 3, 5, 10):
+    f = c / 100
+    _add("cropping", f"crop{c}", image=_plain(lambda im, f=f: _crop(im, f, f, f, f)))
+_add("cropping", "crop-asym", image=_plain(lambda im: _crop(im, 0.10, 0.02, 0.0, 0.08)))
+_add("rotation", "rot90", image=_plain(lambda im: im.transpose(Image.Transpose.ROTATE_90)))
+_add("rotation", "rot180", image=_plain(lambda im: im.transpose(Image.Transpose.ROTATE_180)))
+_add("rotation", "rot270", image=_plain(lambda im: im.transpose(Image.Transpose.ROTATE_270)))
+_add("rotation", "mirror", image=_plain(lambda im: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+_add("rotation", "exif-phone", "jpg", writer=lambda im, p, i: _exif_phone(im, p))
+_add("colour", "bright+20", image=_plain(lambda im: ImageEnhance.Brightness(im).enhance(1.2)))
+_add("colour", "bright-20", image=_plain(lambda im: ImageEnhance.Brightness(im).enhance(0.8)))
+_add("colour", "contrast+20", image=_plain(lambda im: ImageEnhance.Contrast(im).enhance(1.2)))
+_add("colour", "contrast-20", image=_plain(lambda im: ImageEnhance.Contrast(im).enhance(0.8)))
+_add("colour", "gamma0.7", image=_plain(lambda im: _gamma(im, 0.7)))
+_add("colour", "gamma1.4", image=_plain(lambda im: _gamma(im, 1.4)))
+_add("colour", "saturation+50", image=_plain(lambda im: ImageEnhance.Color(im).enhance(1.5)))
+_add("colour", "greyscale", image=_plain(lambda im: im.convert("L").convert("RGB")))
+_add("filtering", "blur2", image=_plain(lambda im: im.filter(ImageFilter.GaussianBlur(2))))
+_add("filtering", "sharpen", image=_plain(lambda im: im.filter(ImageFilter.UnsharpMask(2, 150, 3))))
+_add("filtering", "noise8", image=lambda im, i: _noise(im, 8, _seed("noise8", i)))
+_add("overlays", "caption", image=_plain(_caption))
+_add("overlays", "logo", image=_plain(_logo))
+_add("overlays", "border5", image=_plain(lambda im: _border(im, 0.05)))
+_add("overlays", "letterbox", image=_plain(_letterbox))
+_add("combined", "jpeg70+resize0.5", "jpg", writer=lambda im, p, i: _jpeg(_resize(im, 0.5), p, 70))
+_add("combined", "crop5+jpeg70", "jpg", writer=lambda im, p, i: _jpeg(_crop(im, .05, .05, .05, .05), p, 70))
+_add("combined", "mirror+jpeg70", "jpg",
+     writer=lambda im, p, i: _jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), p, 70))
+_add("combined", "caption+resize0.5", image=_plain(lambda im: _resize(_caption(im), 0.5)))
+_add("combined", "bright+20+crop3", image=_plain(
+    lambda im: _crop(ImageEnhance.Brightness(im).enhance(1.2), .03, .03, .03, .03)))
+_add("combined", "letterbox+thumb256", image=_plain(lambda im: _resize(_letterbox(im), 256 / max(im.size))))
+_add("combined", "rot90+resize0.5", image=_plain(
+    lambda im: _resize(im.transpose(Image.Transpose.ROTATE_90), 0.5)))
+
+FAMILIES = []
+for _fam, *_ in TRANSFORMS.values():
+    if _fam not in FAMILIES:
+        FAMILIES.append(_fam)
+
+
+def apply(name, master_path, out_path, ident):
+    """Writes the transform `name` of the master at `master_path` to `out_path`."""
+    family, image, writer, ext = TRANSFORMS[name]
+    with Image.open(master_path) as im:
+        img = im.convert("RGB")
+    if writer is not None:
+        writer(img, out_path, ident)
+    else:
+        _save_png(image(img, ident), out_path)
+
+
+def extension(name):
+    return TRANSFORMS[name][3]

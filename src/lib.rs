@@ -14,7 +14,7 @@ pub mod pdq;
 mod pixels;
 mod screen;
 
-pub use decode::{decode, sniff, Decoded, Format, Limits};
+pub use decode::{decode, decode_for_pdq, sniff, DecodeMode, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};
 pub use error::{Error, Result};
 pub use filter::{DigestKind, Filter, PdqParams};

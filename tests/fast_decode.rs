@@ -34,6 +34,7 @@ const JPEGS: &[(&str, &[u8])] = &[
     file!("fast/chelsea-2048-progressive.jpg"),
 ];
 
+const COFFEE_12MP: (&str, &[u8]) = file!("conformance/images/coffee-12mp-4000x3000.jpg");
 const BASELINE: (&str, &[u8]) = file!("fast/astronaut-2400x2100.jpg");
 const PROGRESSIVE: (&str, &[u8]) = file!("fast/chelsea-2048-progressive.jpg");
 
@@ -59,7 +60,7 @@ fn fast_hashes_stay_within_two_bits_of_exact() {
         reduced += usize::from(quick.reduction > 1);
         assert!(distance <= FAST_MAX_DISTANCE, "{name}: fast is {distance} bits from exact");
     }
-    assert!(reduced >= 3, "only {reduced} files took the reduced path");
+    assert!(reduced >= 2, "only {reduced} files took the reduced path");
     println!("largest fast-exact distance: {} bits ({})", worst.0, worst.1);
 }
 
@@ -67,7 +68,7 @@ fn fast_hashes_stay_within_two_bits_of_exact() {
 fn fast_reports_the_declared_size_and_the_reduction() {
     for (name, bytes, size, reduced) in [
         (BASELINE.0, BASELINE.1, (2400, 2100), (600, 525)),
-        (PROGRESSIVE.0, PROGRESSIVE.1, (2048, 2048), (512, 512)),
+        ("coffee-12mp-4000x3000.jpg", COFFEE_12MP.1, (4000, 3000), (1000, 750)),
     ] {
         let d = fast(bytes, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((d.size, d.reduction, d.format), (size, 4, Format::Jpeg), "{name}");
@@ -94,6 +95,7 @@ fn small_jpegs_and_other_formats_decode_as_in_exact_mode() {
         file!("conformance/images/retina.jpg"),
         file!("conformance/images/g-12mp-4000x3000.png"),
         file!("decode/progressive.jpg"),
+        PROGRESSIVE, // 2048x2048, but progressive
     ] {
         let exact = decode(bytes, &Limits::default()).unwrap();
         let quick = fast(bytes, &Limits::default()).unwrap();
@@ -131,7 +133,7 @@ fn bad_files_give_the_same_codes() {
 /// stride through the scan), never a panic.
 #[test]
 fn prefixes_are_truncated() {
-    for (name, bytes) in [BASELINE, PROGRESSIVE] {
+    for (name, bytes) in [BASELINE, PROGRESSIVE, COFFEE_12MP] {
         let cuts = (1..bytes.len()).filter(|&cut| cut < 2000 || cut % 4099 == 0 || cut + 8 > bytes.len());
         for cut in cuts {
             let result = fast(&bytes[..cut], &Limits::default());
@@ -145,7 +147,7 @@ fn prefixes_are_truncated() {
 /// carries one of the decoder's codes.
 #[test]
 fn corrupted_bytes_never_panic() {
-    for (name, bytes) in [BASELINE, PROGRESSIVE] {
+    for (name, bytes) in [BASELINE, COFFEE_12MP] {
         let mut state: u64 = 0x5eed;
         for round in 0..16 {
             let mut copy = bytes.to_vec();
@@ -164,8 +166,8 @@ fn corrupted_bytes_never_panic() {
     }
 }
 
-/// The declared size is checked against the limits before decoding, and a
-/// progressive file's full-size coefficient memory counts against `max_alloc`.
+/// The declared size, and a full-size buffer against `max_alloc`, are checked
+/// before decoding, as in exact mode.
 #[test]
 fn limits_hold_before_allocating() {
     let (name, bytes) = BASELINE;
@@ -173,13 +175,12 @@ fn limits_hold_before_allocating() {
     let err = fast(bytes, &limits).unwrap_err();
     assert_eq!(err, Error::TooLarge { what: "pixels", value: 2400 * 2100, limit: 2400 * 2100 - 1 }, "{name}");
 
-    // Enough for the full-size RGB output, which is all a baseline reduced
-    // decode needs, but not for a progressive file's coefficients (2 bytes a sample).
-    let limits = Limits { max_alloc: 2048 * 2048 * 3, ..Limits::default() };
-    let err = fast(PROGRESSIVE.1, &limits).unwrap_err();
-    assert!(matches!(err, Error::TooLarge { what: "decoded bytes", .. }), "{err:?}");
+    // A full-size buffer's worth passes both checks; one byte less is
+    // refused by the header check, as in exact mode.
     let limits = Limits { max_alloc: 2400 * 2100 * 3, ..Limits::default() };
     assert_eq!(fast(bytes, &limits).unwrap().reduction, 4, "{name}");
+    let limits = Limits { max_alloc: 2400 * 2100 * 3 - 1, ..Limits::default() };
+    assert!(matches!(fast(bytes, &limits), Err(Error::TooLarge { what: "decoded bytes", .. })), "{name}");
 
     let limits = Limits { max_input_bytes: bytes.len() as u64 - 1, ..Limits::default() };
     assert!(matches!(fast(bytes, &limits), Err(Error::TooLarge { what: "input bytes", .. })));

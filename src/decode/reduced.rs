@@ -1,15 +1,20 @@
 //! A JPEG decoded at reduced scale (1/4 or 1/8) for the fast PDQ path,
 //! with the `jpeg-decoder` crate's scaled IDCT.
 //!
-//! The header is read first; the declared size is checked against the same
-//! [`Limits`] as a full decode (so fast mode refuses exactly what exact mode
-//! refuses), and then the reduced decode's own memory (full-size coefficient
-//! planes for a progressive file, reduced planes and output) against
-//! `max_alloc`, all before the scan data is decoded.
+//! The header is read first and the declared size is checked against the
+//! same [`Limits`] as a full decode, including a full-size output buffer
+//! against `max_alloc`, before the scan data is decoded: fast mode refuses
+//! exactly what exact mode refuses. What a reduced sequential decode then
+//! allocates is less than that buffer: one reduced plane per component and
+//! the reduced output (1/16 of it each at 1/4 scale), and one MCU row of
+//! coefficients at a time.
 //!
-//! Only 8-bit DCT JPEGs (grey or YCbCr/RGB) whose sides allow a reduction of
-//! at least [`MIN_REDUCTION`] take this path; everything else (smaller
-//! images, CMYK, 12/16-bit, lossless) is left to the full decoder.
+//! Only 8-bit sequential (baseline or extended) DCT JPEGs, grey or
+//! YCbCr/RGB, whose sides allow a reduction of at least [`MIN_REDUCTION`]
+//! take this path; everything else (smaller images, progressive, CMYK,
+//! 12/16-bit, lossless) is left to the full decoder. Progressive files are
+//! entropy-bound: jpeg-decoder keeps their full-size coefficients and took
+//! 0.9-1.1x the full decode's time at 1/4 scale natively.
 
 use std::io::ErrorKind;
 
@@ -34,14 +39,10 @@ pub(crate) struct Reduced {
 }
 
 /// The smallest reduction worth a second decoder: at 1/2 scale jpeg-decoder
-/// (whose entropy decoding is slower than zune-jpeg's) took 0.9-1.9x the
-/// time of the full decode natively, at 1/4 and 1/8 0.25-0.9x
-/// (docs/DESIGN-decoding.md); 1/2 also gave the largest hash distances.
+/// (whose entropy decoding is slower than zune-jpeg's) took 0.94-1.88x the
+/// time of zune-jpeg's full decode natively, at 1/4 and 1/8 0.37-0.97x on
+/// baseline files (docs/DESIGN-decoding.md).
 const MIN_REDUCTION: u32 = 4;
-
-/// Largest number of 8x8 blocks an MCU can pad a component's side by
-/// (sampling factors go up to 4).
-const MCU_PAD_BLOCKS: u64 = 4;
 
 /// Decodes a JPEG (framing already checked) at the largest reduction that
 /// keeps both sides >= 512 pixels; `Ok(None)` when that reduction is under
@@ -61,15 +62,10 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Option<Reduced>> {
         PixelFormat::L16 | PixelFormat::CMYK32 => return Ok(None),
     };
     let reduction = pdq_reduction(width, height);
-    if reduction < MIN_REDUCTION || info.coding_process == CodingProcess::Lossless {
+    if reduction < MIN_REDUCTION || info.coding_process != CodingProcess::DctSequential {
         return Ok(None);
     }
     let (out_width, out_height) = (reduced_len(width, reduction), reduced_len(height, reduction));
-    let progressive = info.coding_process == CodingProcess::DctProgressive;
-    let working = working_bytes(width, height, reduction, channels, progressive);
-    if working > limits.max_alloc {
-        return Err(Error::TooLarge { what: "decoded bytes", value: working, limit: limits.max_alloc });
-    }
     // Both reduced sides are at least 512, so they fit the u16 the header held.
     let requested = (out_width as u16, out_height as u16);
     let got = decoder.scale(requested.0, requested.1).map_err(map_error)?;
@@ -87,20 +83,6 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Option<Reduced>> {
         size: (width, height),
         reduction: reduction as u8,
     }))
-}
-
-/// An upper bound of what jpeg-decoder allocates for a reduced decode: a
-/// progressive file keeps every component's DCT coefficients at full size
-/// (64 i16 per block) until its last scan; every file gets one reduced plane
-/// per component (padded to whole MCUs) and the interleaved output.
-fn working_bytes(width: u32, height: u32, reduction: u32, channels: u64, progressive: bool) -> u64 {
-    let blocks = |len: u32| u64::from(len.div_ceil(8)) + MCU_PAD_BLOCKS;
-    let full_blocks = blocks(width) * blocks(height);
-    let coefficients = if progressive { full_blocks * 64 * 2 * channels } else { 0 };
-    let side = u64::from(8 / reduction);
-    let planes = full_blocks * side * side * channels;
-    let output = u64::from(reduced_len(width, reduction)) * u64::from(reduced_len(height, reduction)) * channels;
-    coefficients + planes + output
 }
 
 /// Maps jpeg-decoder's errors onto prescreen's codes.

@@ -3,9 +3,9 @@
 //!
 //! By default every file is decoded at full resolution, so the PDQ hashes are
 //! the reference tool's (bit for bit on lossless files). `--fast` decodes a
-//! JPEG of 2048 pixels or more a side at 1/4 or 1/8 scale instead
-//! ([`DecodeMode::Fast`]): 1.1-4x faster natively, PDQ hashes 0-6 bits from the
-//! exact ones on the photos measured (docs/DESIGN-decoding.md).
+//! baseline JPEG of 2048 pixels or more a side at 1/4 or 1/8 scale instead
+//! ([`DecodeMode::Fast`]): up to 2.7x faster natively, PDQ hashes 0-6 bits from
+//! the exact ones on the photos measured (docs/DESIGN-decoding.md).
 //!
 //! Files are hashed in parallel and printed in the order given. A file that
 //! cannot be hashed (unreadable, not an image, truncated, too large) gets, by
@@ -37,7 +37,7 @@ pub struct Args {
     /// eight lines per file in the reference's order by default).
     #[arg(long)]
     dihedral: bool,
-    /// Decode JPEGs of 2048 pixels or more a side at 1/4 or 1/8 scale (keeping
+    /// Decode baseline JPEGs of 2048 pixels or more a side at 1/4 or 1/8 scale (keeping
     /// both sides >= 512 pixels): faster, PDQ a few bits from the exact hash.
     /// By default, every file is decoded at full resolution, as the
     /// reference tool does.

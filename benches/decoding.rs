@@ -3,11 +3,12 @@
 //! between the two hashes. Prints a Markdown table.
 //!
 //!     python3 benches/make_images.py          # once: writes target/bench-images/
-//!     cargo bench --bench decoding [-- DIR...]
+//!     cargo bench --bench decoding [-- FILE_OR_DIR...]
 //!
 //! Without arguments it times the generated 12 MP, 1600x1004 and 40 MP JPEGs.
-//! Every JPEG in the folders given as arguments is also measured (e.g. photos
-//! from a Debian wallpaper package), for the distance column.
+//! Files given as arguments, and every JPEG in folders given as arguments, are
+//! also measured (e.g. photos from a Debian wallpaper package). Exact and fast
+//! runs alternate, so a change in the machine's load hits both alike.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -16,12 +17,17 @@ use prescreen::pdq::{self, Pdq};
 use prescreen::{decode, decode_for_pdq, DecodeMode, Limits};
 
 /// Timed runs per image and mode; the median is reported.
-const RUNS: usize = 7;
+const RUNS: usize = 9;
 
 fn main() {
     let mut files = generated_images();
-    for dir in std::env::args().skip(1).filter(|a| !a.starts_with("--")) {
-        files.extend(jpegs_in(Path::new(&dir)));
+    for arg in std::env::args().skip(1).filter(|a| !a.starts_with("--")) {
+        let path = PathBuf::from(arg);
+        if path.is_dir() {
+            files.extend(jpegs_in(&path));
+        } else {
+            files.push(path);
+        }
     }
     println!("load: {}", load_average());
     println!();
@@ -31,8 +37,7 @@ fn main() {
     for path in files {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let (exact, exact_time) = timed(|| exact_hash(&bytes));
-        let (fast, fast_time) = timed(|| fast_hash(&bytes).0);
+        let (exact, exact_time, fast, fast_time) = timed_pair(|| exact_hash(&bytes), || fast_hash(&bytes).0);
         let (_, reduction, size) = fast_hash(&bytes);
         let distance = exact.hash.distance(&fast.hash);
         if exact.quality >= 80 {
@@ -64,18 +69,23 @@ fn fast_hash(bytes: &[u8]) -> (Pdq, u8, (u32, u32)) {
     (pdq::hash(decoded.pixels.view()), decoded.reduction, decoded.size)
 }
 
-/// Runs `f` once to warm up, then [`RUNS`] times; its result and the median time.
-fn timed<T>(mut f: impl FnMut() -> T) -> (T, Duration) {
-    let result = f();
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    (result, times[RUNS / 2])
+/// Runs `a` and `b` once to warm up, then alternately [`RUNS`] times each
+/// (so a change in the machine's load hits both alike); their results and
+/// median times.
+fn timed_pair<A, B>(mut a: impl FnMut() -> A, mut b: impl FnMut() -> B) -> (A, Duration, B, Duration) {
+    let (first_a, first_b) = (a(), b());
+    let (mut times_a, mut times_b) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        std::hint::black_box(a());
+        times_a.push(start.elapsed());
+        let start = Instant::now();
+        std::hint::black_box(b());
+        times_b.push(start.elapsed());
+    }
+    times_a.sort();
+    times_b.sort();
+    (first_a, times_a[RUNS / 2], first_b, times_b[RUNS / 2])
 }
 
 fn ms(d: Duration) -> f64 {

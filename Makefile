@@ -7,21 +7,45 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
-.PHONY: setup test test-native test-wasm demo
+.PHONY: setup test test-native test-wasm test-wasm-browser test-e2e wasm-pkg cli demo bench-browser
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-native test-wasm
+test: setup test-native test-wasm test-wasm-browser test-e2e
 
 # The whole suite natively (core, filter, CLI).
 test-native:
-	cargo test --release
+	cargo test
 
 # The core's tests compiled for wasm32 and run under Node; no CLI crates.
 test-wasm:
-	$(WASM_RUNNER) cargo test --release --target $(WASM_TARGET) --no-default-features --lib --tests
+	$(WASM_RUNNER) cargo test --target $(WASM_TARGET) --no-default-features --lib --tests
 
-demo:
-	@echo "make demo: the browser package and reference server are not built yet (issue 4)."
-	@echo "It will build the wasm package and the CLI, then serve the demo on http://127.0.0.1:8080/."
+# The wasm boundary's tests (src/wasm.rs) again, in headless Chromium.
+test-wasm-browser:
+	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_RUNNER) \
+	  cargo test --target $(WASM_TARGET) --no-default-features --lib wasm::
+
+# The browser package in www/pkg: size-profile wasm, wasm-bindgen --target web,
+# npm binaryen's wasm-opt -Oz, the JS from www/src, a smoke load in Node.
+wasm-pkg:
+	bash scripts/build-wasm.sh
+
+# The CLI and reference server.
+cli:
+	cargo build --release
+
+# Playwright (playwright-core + Debian chromium) against a real `prescreen serve`.
+test-e2e: wasm-pkg cli
+	node --test --test-concurrency=1 tests/e2e/
+
+# Sizes and per-image screening times: browser (worker) vs native CLI vs createImageBitmap.
+bench-browser: wasm-pkg cli
+	node benches/browser.mjs
+
+DEMO_ADDR ?= 127.0.0.1:8080
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+demo: setup wasm-pkg cli
+	@echo "prescreen demo: open http://$(DEMO_ADDR)/ (Ctrl-C stops it)"
+	$(TARGET_DIR)/release/prescreen serve --addr $(DEMO_ADDR)

@@ -2,6 +2,7 @@
 # Installs what building and testing prescreen needs, skipping what is there.
 # Idempotent; safe to run on every `make test` / `make demo`.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.toml
 
@@ -25,4 +26,26 @@ if [ "${PRESCREEN_SKIP_BROWSER:-0}" != 1 ]; then
     apt-get update -q
     apt-get install -y -q chromium chromium-driver
   fi
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  say "installing Debian's nodejs and npm"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q nodejs npm
+fi
+
+# npm tools pinned by package-lock.json: binaryen 132 (wasm-opt; never Debian's
+# binaryen, whose wasm-opt 108 silently breaks the module) and playwright-core
+# (the driver only: chromium comes from Debian, never `playwright install`).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (binaryen, playwright-core)"
+  npm ci --no-audit --no-fund
+fi
+
+# Pillow and numpy draw the generated test images (scripts/gen_images.py).
+if ! python3 -c 'import PIL, numpy' 2>/dev/null; then
+  say "installing Pillow and numpy"
+  python3 -m pip install --quiet Pillow numpy || python3 -m pip install --quiet --break-system-packages Pillow numpy
 fi

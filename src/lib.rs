@@ -13,10 +13,15 @@ pub mod hex;
 pub mod pdq;
 mod pixels;
 mod screen;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use decode::{decode, decode_for_pdq, sniff, DecodeMode, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};
 pub use error::{Error, Result};
-pub use filter::{DigestKind, Filter, PdqParams};
+pub use filter::{
+    ball, public_key_of, DigestKind, Filter, FilterBuilder, FilterInfo, PdqParams, SectionInfo, SectionKind,
+    SignatureStatus, MAX_RADIUS,
+};
 pub use pixels::{Layout, PixelView, Pixels};
 pub use screen::{PdqAction, Policy, Reason, Screener, Screening, Verdict};

@@ -121,7 +121,10 @@ pub(crate) fn jarosz(plane: &mut [f32], cols: usize, scratch: &mut BlurScratch) 
     scratch.plane.clear();
     scratch.plane.resize(plane.len(), 0.0);
     for _ in 0..2 {
-        for (src, dst) in plane.chunks_exact(cols).zip(scratch.plane.chunks_exact_mut(cols)) {
+        for (src, dst) in plane
+            .chunks_exact(cols)
+            .zip(scratch.plane.chunks_exact_mut(cols))
+        {
             box_contiguous(src, dst, wr);
         }
         box_columns(&scratch.plane, plane, cols, wc, &mut scratch.sums);
@@ -168,7 +171,10 @@ mod tests {
                 let mut out = vec![0f32; n];
                 box_contiguous(&input, &mut out, w);
                 for (got, want) in out.iter().zip(naive_mean(&input, w)) {
-                    assert!((*got as f64 - want).abs() < 1e-4, "n={n} w={w}: {got} vs {want}");
+                    assert!(
+                        (*got as f64 - want).abs() < 1e-4,
+                        "n={n} w={w}: {got} vs {want}"
+                    );
                 }
             }
         }
@@ -177,7 +183,9 @@ mod tests {
     #[test]
     fn column_pass_equals_contiguous_pass_bit_for_bit() {
         let (rows, cols) = (37, 5);
-        let plane: Vec<f32> = (0..rows * cols).map(|k| ((k * 7919) % 256) as f32 * 0.37).collect();
+        let plane: Vec<f32> = (0..rows * cols)
+            .map(|k| ((k * 7919) % 256) as f32 * 0.37)
+            .collect();
         for w in 1..=6 {
             let mut by_columns = vec![0f32; rows * cols];
             box_columns(&plane, &mut by_columns, cols, w, &mut Vec::new());
@@ -194,7 +202,10 @@ mod tests {
 
     #[test]
     fn windows_and_decimation_indices() {
-        assert_eq!((window(5), window(128), window(129), window(512)), (1, 1, 2, 4));
+        assert_eq!(
+            (window(5), window(128), window(129), window(512)),
+            (1, 1, 2, 4)
+        );
         // A 128x128 plane whose value is its own index: decimation reads rows
         // and columns 1, 3, 5, ... (centres of 2x2 blocks).
         let plane: Vec<f32> = (0..128 * 128).map(|k| k as f32).collect();

@@ -33,7 +33,11 @@ impl PdqHash {
 
     /// The Hamming distance: how many of the 256 bits differ.
     pub fn distance(&self, other: &PdqHash) -> u32 {
-        self.0.iter().zip(other.0.iter()).map(|(a, b)| (a ^ b).count_ones()).sum()
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .map(|(a, b)| (a ^ b).count_ones())
+            .sum()
     }
 
     /// Bit `k` (`k = row * 16 + column` of the 16x16 DCT).
@@ -85,7 +89,10 @@ mod tests {
         assert_eq!(h.to_hex(), SAMPLE);
         assert_eq!(h.to_string(), SAMPLE);
         assert_eq!(PdqHash::from_hex(&SAMPLE.to_uppercase()).unwrap(), h);
-        assert_eq!(PdqHash::from_hex(&SAMPLE[1..]).unwrap_err().code(), "invalid-hash");
+        assert_eq!(
+            PdqHash::from_hex(&SAMPLE[1..]).unwrap_err().code(),
+            "invalid-hash"
+        );
     }
 
     #[test]
@@ -119,8 +126,8 @@ mod tests {
             *v = ((k * 97) % 256) as f32;
         }
         let h = PdqHash::from_dct(&values);
-        for k in 0..256 {
-            assert_eq!(h.bit(k), values[k] > 127.0, "bit {k}");
+        for (k, &v) in values.iter().enumerate() {
+            assert_eq!(h.bit(k), v > 127.0, "bit {k}");
         }
         // A tie at the median: all equal values give the zero hash.
         assert_eq!(PdqHash::from_dct(&[3.5; 256]), PdqHash::ZERO);

@@ -40,7 +40,13 @@ mod tests {
         let mut out = Vec::new();
         fill(&view, &Sampling::new(&view, Dihedral::Original), &mut out);
         let expect0 = 0.299f32 * 10.0 + 0.587f32 * 200.0 + 0.114f32 * 30.0;
-        assert_eq!(out, vec![expect0, 0.299f32 * 255.0 + 0.587f32 * 255.0 + 0.114f32 * 255.0]);
+        assert_eq!(
+            out,
+            vec![
+                expect0,
+                0.299f32 * 255.0 + 0.587f32 * 255.0 + 0.114f32 * 255.0
+            ]
+        );
 
         let grey = [7u8, 250];
         let view = PixelView::new(1, 2, Layout::Grey8, &grey).unwrap();

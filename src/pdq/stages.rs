@@ -27,11 +27,19 @@ pub struct LumaPlane {
 pub fn luma_plane(image: PixelView<'_>) -> LumaPlane {
     let mut data = Vec::new();
     if image.width() == 0 || image.height() == 0 {
-        return LumaPlane { rows: 0, cols: 0, data };
+        return LumaPlane {
+            rows: 0,
+            cols: 0,
+            data,
+        };
     }
     let map = Sampling::new(&image, Dihedral::Original);
     luma::fill(&image, &map, &mut data);
-    LumaPlane { rows: map.rows, cols: map.cols, data }
+    LumaPlane {
+        rows: map.rows,
+        cols: map.cols,
+        data,
+    }
 }
 
 /// Steps 5 and 6: blur (in place) and decimate to 64x64; a 64x64 plane is
@@ -50,7 +58,10 @@ pub fn downsample(plane: &mut LumaPlane) -> Option<[f32; 4096]> {
 
 /// Steps 7-9: quality, the 16x16 DCT and the median threshold.
 pub fn dct_and_bits(buffer: &[f32; 4096]) -> Pdq {
-    Pdq { hash: PdqHash::from_dct(&dct::dct16(buffer)), quality: quality(buffer) }
+    Pdq {
+        hash: PdqHash::from_dct(&dct::dct16(buffer)),
+        quality: quality(buffer),
+    }
 }
 
 /// The 16x64 DCT matrix (row-major) every hash uses; exposed so that tests

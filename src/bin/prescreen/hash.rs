@@ -176,7 +176,7 @@ fn hash_file(path: &Path, limits: &Limits, mode: DecodeMode, dihedral: bool) -> 
 }
 
 /// What was read of a file.
-enum Contents {
+pub enum Contents {
     /// The whole file.
     Bytes(Vec<u8>),
     /// The file exceeds `max_input_bytes`: its digests (streamed) and the error.
@@ -184,7 +184,7 @@ enum Contents {
 }
 
 /// Reads a file whole, or only streams it through the digests when it is too large to decode.
-fn read_within(path: &Path, limits: &Limits) -> io::Result<Contents> {
+pub fn read_within(path: &Path, limits: &Limits) -> io::Result<Contents> {
     let mut file = File::open(path)?;
     let len = file.metadata()?.len();
     if len <= limits.max_input_bytes {

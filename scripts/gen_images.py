@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Generates licence-clean images for the demo and the browser tests.
+
+Every image is drawn here from a fixed seed (smooth random fields, discs and
+stripes), so the files are ours and reproducible (same Pillow/numpy version:
+same bytes). Usage:
+
+    gen_images.py demo OUT_DIR     # the bundled demo images (committed)
+    gen_images.py test OUT_DIR     # the e2e/benchmark images (generated at test time)
+"""
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+
+def scene(seed, width, height):
+    """A colourful, detailed picture: a smooth random field plus shapes."""
+    rng = np.random.default_rng(seed)
+    small = rng.random((9, 12, 3))
+    field = Image.fromarray((small * 255).astype(np.uint8)).resize((width, height), Image.BICUBIC)
+    img = field.copy()
+    draw = ImageDraw.Draw(img)
+    unit = min(width, height)
+    for _ in range(14):
+        x, y = rng.random(2) * (width, height)
+        r = (0.04 + rng.random() * 0.16) * unit
+        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+        if rng.random() < 0.5:
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+        else:
+            draw.rectangle((x - r, y - r * 0.6, x + r, y + r * 0.6), fill=colour)
+    for i in range(0, width, max(1, unit // 24)):
+        if (i // max(1, unit // 24)) % 3 == 0:
+            draw.line((i, 0, i + height // 3, height), fill=(255, 255, 255), width=max(1, unit // 200))
+    noise = rng.normal(0, 6, (height, width, 3))
+    pixels = np.clip(np.asarray(img, dtype=np.float64) + noise, 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels)
+
+
+def save(img, path, **options):
+    buf = io.BytesIO()
+    img.save(buf, **options)
+    Path(path).write_bytes(buf.getvalue())
+
+
+def demo(out):
+    # Listed in the built-in demo filter:
+    save(scene(101, 800, 600), out / "listed-1.jpg", format="JPEG", quality=90)
+    save(scene(102, 320, 320), out / "listed-2.png", format="PNG")
+    # A near copy of listed-1 (mirrored, 75% size, re-encoded): flagged by PDQ.
+    copy = scene(101, 800, 600).transpose(Image.FLIP_LEFT_RIGHT).resize((600, 450), Image.LANCZOS)
+    save(copy, out / "listed-1-edited.jpg", format="JPEG", quality=80)
+    # Not listed:
+    save(scene(201, 800, 533), out / "unlisted-1.jpg", format="JPEG", quality=88)
+    save(scene(202, 600, 800), out / "unlisted-2.jpg", format="JPEG", quality=85)
+
+
+def test(out):
+    save(scene(301, 1024, 768), out / "listed.jpg", format="JPEG", quality=90)
+    edited = scene(301, 1024, 768).transpose(Image.FLIP_LEFT_RIGHT).resize((614, 461), Image.LANCZOS)
+    save(edited, out / "listed-edited.jpg", format="JPEG", quality=65)
+    save(scene(302, 900, 700), out / "unlisted.jpg", format="JPEG", quality=90)
+    for i in range(20):
+        save(scene(400 + i, 320, 240), out / f"many-{i:02d}.jpg", format="JPEG", quality=85)
+    good = (out / "unlisted.jpg").read_bytes()
+    (out / "corrupt.jpg").write_bytes(good[:2] + bytes(range(256)) * 8)
+    save(scene(501, 1600, 1004), out / "photo-1600x1004.jpg", format="JPEG", quality=90)
+    save(scene(502, 4000, 3000), out / "photo-12mp.jpg", format="JPEG", quality=90)
+
+
+if __name__ == "__main__":
+    kind, out = sys.argv[1], Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    {"demo": demo, "test": test}[kind](out)

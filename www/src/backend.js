@@ -1,0 +1,165 @@
+// Where screening runs: a module Web Worker (default) or the page itself.
+// Both expose start(init) -> info, screen(source, onProgress), pixels(w, h, rgba),
+// trap(), close(), and `instances` (how many wasm instances were started).
+
+function failure(error) {
+  return Object.assign(new Error(error.message), { code: error.code, fatal: error.fatal });
+}
+
+/**
+ * A worker that is replaced when its wasm instance traps or the worker dies:
+ * the request that trapped fails with `internal`; requests queued behind it
+ * are sent again to the new worker.
+ */
+export class WorkerBackend {
+  constructor(module) {
+    this.module = module;
+    this.pending = new Map();
+    this.nextId = 1;
+    this.instances = 0;
+    this.worker = null;
+    this.init = null;
+  }
+
+  async start(init) {
+    this.init = init;
+    return this.spawn();
+  }
+
+  spawn() {
+    this.worker?.terminate();
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'prescreen' });
+    this.worker = worker;
+    this.instances += 1;
+    worker.onmessage = (event) => this.receive(worker, event.data);
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.crash(worker, null, { code: 'internal', message: `the screening worker failed: ${event.message ?? 'unknown error'}` });
+    };
+    worker.onmessageerror = () => this.crash(worker, null, { code: 'internal', message: 'a worker message could not be read' });
+    // Init first; requests posted after it queue behind it in the worker.
+    return this.request({ type: 'init', module: this.module, ...this.init }, [], { resend: false });
+  }
+
+  request(message, transfer = [], { resend = transfer.length === 0, onProgress } = {}) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { message, resolve, reject, resend, onProgress, worker: this.worker });
+      this.worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  receive(worker, data) {
+    const entry = this.pending.get(data?.id);
+    if (!entry || worker !== this.worker) return;
+    if (data.progress) {
+      entry.onProgress?.(data.progress);
+      return;
+    }
+    this.pending.delete(data.id);
+    if (data.ok) {
+      entry.resolve(data.value);
+    } else if (data.error?.fatal) {
+      this.crash(worker, data.id, data.error, entry);
+    } else {
+      entry.reject(failure(data.error));
+    }
+  }
+
+  /** The worker is unusable: fail `failedId`, start a new worker, resend the rest. */
+  crash(worker, failedId, error, failedEntry) {
+    if (worker !== this.worker) return;
+    failedEntry?.reject(failure(error));
+    const survivors = [...this.pending.entries()].filter(([id]) => id !== failedId);
+    this.pending.clear();
+    if (failedId === null) {
+      // We do not know which request killed it: fail them all rather than loop.
+      for (const [, entry] of survivors) entry.reject(failure(error));
+      this.spawn().catch(() => {});
+      return;
+    }
+    this.spawn().catch(() => {});
+    for (const [, entry] of survivors) {
+      if (entry.resend) {
+        this.request(entry.message, [], { resend: true, onProgress: entry.onProgress }).then(entry.resolve, entry.reject);
+      } else {
+        entry.reject(failure({ code: 'internal', message: 'the screening worker was replaced' }));
+      }
+    }
+  }
+
+  screen(source, onProgress) {
+    if (source instanceof Uint8Array) {
+      // Bytes handed over by the caller are transferred, not copied.
+      return this.request({ type: 'screen', file: source }, [source.buffer], { onProgress });
+    }
+    return this.request({ type: 'screen', file: source }, [], { onProgress });
+  }
+
+  pixels(width, height, rgba) {
+    const copy = new Uint8Array(rgba).buffer;
+    return this.request({ type: 'pixels', width, height, data: copy }, [copy]);
+  }
+
+  trap() {
+    return this.request({ type: 'trap' }, [], { resend: false });
+  }
+
+  close() {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const [, entry] of this.pending) entry.reject(failure({ code: 'internal', message: 'the screener was closed' }));
+    this.pending.clear();
+  }
+}
+
+/**
+ * Screening on the page's own thread (`worker: false`), one file at a time.
+ * A wasm instance cannot be replaced in place: after a trap every later file
+ * reports `internal` too. Use the worker (the default) for recovery.
+ */
+export class InlineBackend {
+  constructor(module) {
+    this.module = module;
+    this.instances = 0;
+    this.queue = Promise.resolve();
+    this.broken = null;
+  }
+
+  async start(init) {
+    this.engine = await import('./engine.js');
+    await this.engine.loadWasm(this.module);
+    this.instances = 1;
+    this.screener = this.engine.openScreener(init);
+    return { wantsPixels: this.screener.wantsPixels(), maxDecodeBytes: this.screener.maxDecodeBytes() };
+  }
+
+  run(job) {
+    const result = this.queue.then(async () => {
+      if (this.broken) throw failure(this.broken);
+      try {
+        return await job();
+      } catch (err) {
+        const error = this.engine.errorInfo(err);
+        if (error.fatal) this.broken = error;
+        throw failure(error);
+      }
+    });
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  screen(source, onProgress) {
+    return this.run(() => this.engine.screenBlob(this.screener, source, onProgress));
+  }
+
+  pixels(width, height, rgba) {
+    return this.run(() => this.engine.screenPixels(this.screener, width, height, rgba));
+  }
+
+  trap() {
+    return this.run(async () => (await this.engine.loadWasm()).__wbindgen_malloc(0xfffffff0, 1));
+  }
+
+  close() {}
+}

@@ -110,7 +110,7 @@ pub enum DecodeMode {
     /// decoding and Pillow `draft`; 1/2 and progressive files are left out:
     /// they saved no time). The PDQ hash moves by 0-6 bits from the exact
     /// one on the photos measured (docs/DESIGN-decoding.md), as much as with
-    /// libjpeg's own scaled decoding, at 0.37-0.97x of the time natively.
+    /// libjpeg's own scaled decoding, at 0.5-1.0x of the time natively.
     /// Other files and formats decode as in [`DecodeMode::Exact`].
     Fast,
 }

@@ -40,7 +40,7 @@ pub(crate) struct Reduced {
 
 /// The smallest reduction worth a second decoder: at 1/2 scale jpeg-decoder
 /// (whose entropy decoding is slower than zune-jpeg's) took 0.94-1.88x the
-/// time of zune-jpeg's full decode natively, at 1/4 and 1/8 0.37-0.97x on
+/// time of zune-jpeg's full decode natively, at 1/4 and 1/8 0.5-1.0x on
 /// baseline files (docs/DESIGN-decoding.md).
 const MIN_REDUCTION: u32 = 4;
 

@@ -4,7 +4,7 @@
 //! By default every file is decoded at full resolution, so the PDQ hashes are
 //! the reference tool's (bit for bit on lossless files). `--fast` decodes a
 //! baseline JPEG of 2048 pixels or more a side at 1/4 or 1/8 scale instead
-//! ([`DecodeMode::Fast`]): up to 2.7x faster natively, PDQ hashes 0-6 bits from
+//! ([`DecodeMode::Fast`]): up to 1.9x faster natively, PDQ hashes 0-6 bits from
 //! the exact ones on the photos measured (docs/DESIGN-decoding.md).
 //!
 //! Files are hashed in parallel and printed in the order given. A file that

@@ -16,7 +16,7 @@ mod screen;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use decode::{decode, sniff, Decoded, Format, Limits};
+pub use decode::{decode, decode_for_pdq, sniff, DecodeMode, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};
 pub use error::{Error, Result};
 pub use filter::{

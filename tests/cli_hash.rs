@@ -221,3 +221,32 @@ fn lossless_conformance_images_hash_as_the_oracle_says() {
     let expected: String = vectors.iter().zip(&files).map(|(v, f)| format!("{},{},{}\n", v[4], v[5], f.display())).collect();
     assert_eq!(stdout, expected, "the reference tool's format, line for line");
 }
+
+/// `--fast` decodes the large JPEGs at 1/4 scale: same declared sizes and
+/// digests, `reduction` 4, PDQ within 2 bits of the default (exact) run.
+#[test]
+fn fast_flag_reduces_large_jpegs_only() {
+    let dir = scratch("fast");
+    let files = vec![
+        copy(&dir, "conformance/images/coffee-12mp-4000x3000.jpg"),
+        copy(&dir, "fast/astronaut-2400x2100.jpg"),
+        copy(&dir, "conformance/images/hubble-1600x1004.jpg"),
+        copy(&dir, "conformance/images/coffee.png"),
+    ];
+    let exact = prescreen_hash(&["--json"], &files);
+    let fast = prescreen_hash(&["--json", "--fast"], &files);
+    assert_eq!((exact.status.code(), fast.status.code()), (Some(0), Some(0)));
+    let reductions: Vec<u64> = json_lines(&fast).iter().map(|l| l["reduction"].as_u64().unwrap()).collect();
+    assert_eq!(reductions, [4, 4, 1, 1]);
+    for (e, f) in json_lines(&exact).iter().zip(&json_lines(&fast)) {
+        assert_eq!(e["reduction"], 1, "{e}");
+        for key in ["path", "width", "height", "md5", "sha256", "format", "orientation"] {
+            assert_eq!(e[key], f[key], "{key}: {e} vs {f}");
+        }
+        let hash = |line: &Value| prescreen::pdq::PdqHash::from_hex(line["pdq"].as_str().unwrap()).unwrap();
+        assert!(hash(e).distance(&hash(f)) <= 2, "{e} vs {f}");
+    }
+    let plain = String::from_utf8(prescreen_hash(&["--fast"], &files).stdout).unwrap();
+    assert_eq!(plain.lines().count(), files.len());
+    assert!(plain.lines().all(|l| l.split(',').count() == 3 && l.len() > 64), "{plain}");
+}

@@ -57,8 +57,8 @@ fn pdq_filter(n: usize, radius: u8, rate: f64, seed: u64) -> (Vec<u8>, f64) {
 
 fn sizes(n: usize) {
     println!("## PDQ section size, N = {n}, dihedral on\n");
-    println!("| r | rate | (m, s) | probes/query | fingerprint bits | bits/hash | bound | vs bound | file | build s |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| r | rate | widths | radii | probes/query | fingerprint bits | bits/hash | bound | vs bound | chance | file | build s |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for rate in [1e-4, 1e-6] {
         for radius in [0u8, 4, 8, 12, 16] {
             let (bytes, seconds) = pdq_filter(n, radius, rate, 42 + u64::from(radius));
@@ -69,12 +69,13 @@ fn sizes(n: usize) {
             let bits = bytes.len() as f64 * 8.0 / n as f64;
             let bound = lower_bound(radius, rate, 8.0);
             println!(
-                "| {radius} | {rate:.0e} | ({}, {}) | {} | {} | {bits:.1} | {bound:.1} | {:.2}x | {:.1} MB | {seconds:.1} |",
-                p.chunks,
-                p.chunk_radius,
+                "| {radius} | {rate:.0e} | {:?} | {:?} | {} | {} | {bits:.1} | {bound:.1} | {:.2}x | {:.1e} | {:.1} MB | {seconds:.1} |",
+                p.widths(),
+                p.chunk_radii(),
                 p.probes_per_query,
                 section.fingerprint_bits,
                 bits / bound,
+                section.chance_collision_rate.unwrap_or(0.0),
                 bytes.len() as f64 / 1e6
             );
         }

@@ -128,8 +128,41 @@ fn structurally_invalid_files_with_valid_checksums_are_malformed() {
         assert_eq!(code(&rechecksum(bad), None), "filter-malformed", "{what}");
     }
     let mut bad = good.clone();
-    bad[8] = 2;
-    assert_eq!(Filter::from_bytes(&bad[..], None).err(), Some(prescreen::Error::FilterVersion(2)));
+    bad[8] = 1;
+    assert_eq!(Filter::from_bytes(&bad[..], None).err(), Some(prescreen::Error::FilterVersion(1)));
+}
+
+#[test]
+fn bad_pdq_chunk_tables_with_valid_checksums_are_malformed() {
+    let mut builder = FilterBuilder::new();
+    builder.salt([4; 16]).radius(8).false_positive_rate(1e-6);
+    builder.add_pdq(PdqHash([0x3c; 32]));
+    let good = builder.build(None).unwrap();
+    let section = 66; // no label
+    assert_eq!(good[section], 4, "a PDQ section");
+    let m = usize::from(good[section + 33]);
+    let table = section + 48;
+    let widths: Vec<u16> = (0..m).map(|i| u16::from_le_bytes([good[table + 4 * i], good[table + 4 * i + 1]])).collect();
+    let radii: Vec<u8> = (0..m).map(|i| good[table + 4 * i + 2]).collect();
+    assert_eq!(widths.iter().sum::<u16>(), 256);
+    assert!(radii.iter().map(|&s| u32::from(s) + 1).sum::<u32>() >= 9);
+    let last = table + 4 * (m - 1);
+    let edits: Vec<(usize, u8, &str)> = vec![
+        (section + 33, 0, "zero chunks"),
+        (section + 33, 17, "more than 16 chunks"),
+        (section + 34, 1, "reserved byte +34"),
+        (table, good[table].wrapping_add(1), "widths not summing to 256"),
+        (table + 1, 0xff, "width beyond 256"),
+        (last + 2, radii[m - 1] - 1, "radii breaking the pigeonhole guarantee"),
+        (last + 2, 200, "radius above the width"),
+        (table + 2, 20, "more than 2^22 probes"),
+        (last + 3, 1, "reserved table byte"),
+    ];
+    for (at, value, what) in edits {
+        let mut bad = good.clone();
+        bad[at] = value;
+        assert_eq!(code(&rechecksum(bad), None), "filter-malformed", "{what}");
+    }
 }
 
 #[test]

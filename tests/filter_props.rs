@@ -77,6 +77,69 @@ fn every_radius_up_to_16_keeps_its_guarantee() {
     }
 }
 
+/// Flips, in each chunk of `widths` except `survivor`, one bit more than its
+/// probe radius (so that chunk alone cannot find the member) while `budget`
+/// lasts, and puts what is left into `survivor`; random positions inside
+/// each chunk. The result is at distance `budget` when the chunks have room.
+fn exhaust_all_but(hash: &PdqHash, widths: &[u16], radii: &[u8], survivor: usize, budget: u16, rng: &mut TestRng) -> PdqHash {
+    let starts: Vec<u16> = widths.iter().scan(0u16, |at, &w| Some(std::mem::replace(at, *at + w))).collect();
+    let mut left = budget;
+    let mut counts = vec![0u16; widths.len()];
+    for i in (0..widths.len()).filter(|&i| i != survivor) {
+        counts[i] = (u16::from(radii[i]) + 1).min(widths[i]).min(left);
+        left -= counts[i];
+    }
+    counts[survivor] = left;
+    let mut bits = Vec::new();
+    for (i, &count) in counts.iter().enumerate() {
+        let mut positions: Vec<u16> = (starts[i]..starts[i] + widths[i]).collect();
+        for k in 0..usize::from(count) {
+            let j = k + rng.next_u32() as usize % (positions.len() - k);
+            positions.swap(k, j);
+        }
+        bits.extend_from_slice(&positions[..usize::from(count)]);
+    }
+    flip(hash, &bits)
+}
+
+#[test]
+fn worst_case_flips_match_for_every_planned_chunking() {
+    // For every radius 0..=16 and three rates, the planner's chunking (often
+    // unequal widths and radii): a hash at distance r that has one bit too
+    // many in every chunk but one, the rest in that one, still matches.
+    let mut rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[12; 32]);
+    let mut uneven = 0;
+    for rate in [1e-2, 1e-4, 1e-6] {
+        for radius in 0..=16u8 {
+            let hashes: Vec<PdqHash> = (0..8).map(|_| PdqHash(rng.random())).collect();
+            let mut builder = FilterBuilder::new();
+            builder.salt(rng.random()).radius(radius).false_positive_rate(rate);
+            hashes.iter().for_each(|h| builder.add_pdq(*h));
+            let filter = Filter::from_bytes(builder.build(None).unwrap(), None).unwrap();
+            let params = filter.pdq_params().unwrap();
+            let (widths, radii) = (params.widths(), params.chunk_radii());
+            assert_eq!(widths.iter().sum::<u16>(), 256);
+            let equal_widths = widths.iter().max().unwrap() - widths.iter().min().unwrap() <= 1;
+            let equal_radii = radii.iter().all(|&s| s == radii[0]);
+            uneven += usize::from(!equal_widths || !equal_radii);
+            for hash in &hashes {
+                for survivor in 0..widths.len() {
+                    for budget in [u16::from(radius), u16::from(radius) / 2] {
+                        let near = exhaust_all_but(hash, widths, radii, survivor, budget, &mut rng);
+                        assert_eq!(near.distance(hash), u32::from(budget));
+                        assert!(
+                            filter.match_pdq(&near),
+                            "r={radius} rate={rate} widths={widths:?} radii={radii:?} survivor={survivor} budget={budget}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Most plans are the generalised kind (radius 0 is one chunk).
+    assert!(uneven >= 30, "only {uneven} of 51 plans had unequal widths or radii");
+}
+
 #[test]
 fn digest_members_always_match() {
     runner(40, 0x5eed_0002)

@@ -61,7 +61,8 @@ fn pdq_exact_match_with_dihedral_variants() {
 
 #[test]
 fn pdq_radius_one_without_dihedral() {
-    // r = 1: the planner takes one chunk with s = 1, 257 probes per file; target 257 * 2^-18.
+    // r = 1: the planner takes two 128-bit chunks probed exactly (s = 0, 0): 2 probes
+    // per file with 11-bit fingerprints, expected 2 * 2^-11 against a target of 257 * 2^-18.
     pdq_rate(1, false, 257.0 / 262_144.0, 2);
 }
 

@@ -56,6 +56,17 @@ impl FilterBuilder {
 
     /// Sets the PDQ near-match radius (0..=32; 0 is exact PDQ match).
     /// By default, 8.
+    ///
+    /// The builder then plans the PDQ chunking: chunk widths `w_i` and probe
+    /// radii `s_i` with `Σ (s_i + 1) >= radius + 1`, so that every hash within
+    /// the radius of a listed one agrees with it to within `s_i` bits on some
+    /// chunk `i`. Objective: among plans whose estimated size (`m * f * 1.075`
+    /// bits per listed hash, `f` the fingerprint width the rate needs) is at
+    /// most 2.1 times the lower bound `log2(V * |Ball(256, r)|) + log2(1 / rate)`
+    /// and whose chance-collision rate for as many uniformly random hashes
+    /// ([`crate::PdqParams::chance_collision_rate`]) is below a tenth of the
+    /// section's rate, the fewest probes per screened file; if none
+    /// qualifies, the smallest. docs/filter-format.md gives the search.
     pub fn radius(&mut self, radius: u8) -> &mut Self {
         self.radius = radius;
         self
@@ -148,11 +159,11 @@ impl FilterBuilder {
             sections.push(build_section(SectionKind::Digest(kind), &salt, listed.len() as u64, &mut keys, f, None)?);
         }
         if !self.pdq.is_empty() {
-            let (params, f) = plan(self.radius, section_rate, self.dihedral)?;
             let mut listed = self.pdq.clone();
             listed.sort_unstable();
             listed.dedup();
-            let maps = ChunkMaps::new(&salt, params.chunks);
+            let (params, f) = plan(self.radius, section_rate, self.dihedral, listed.len() as u64)?;
+            let maps = ChunkMaps::new(&salt, params.widths());
             let mut keys = Vec::with_capacity(listed.len() * maps.len());
             for hash in &listed {
                 keys.extend((0..maps.len()).map(|i| maps.chunk_key(i, hash)));

@@ -1,4 +1,4 @@
-//! The filter file format, version 1: parsing (validating everything before
+//! The filter file format, version 2: parsing (validating everything before
 //! anything is used) and writing. Specified byte by byte in
 //! docs/filter-format.md; little-endian throughout.
 
@@ -10,19 +10,21 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 
 use super::fuse::{Shape, ARITY, MAX_FINGERPRINT_BITS, MAX_SEGMENT_LOG2};
-use super::plan::{PdqParams, MAX_CHUNKS, MAX_RADIUS};
+use super::plan::{PdqParams, MAX_CHUNKS, MAX_PROBES};
 use super::SectionKind;
 
 /// The first 8 bytes of every filter file.
 pub(crate) const MAGIC: [u8; 8] = *b"\x89PSF\r\n\x1a\n";
 /// The format version this code reads and writes.
-pub(crate) const VERSION: u16 = 1;
+pub(crate) const VERSION: u16 = 2;
 /// Flag bit 0: the file ends with a public key and an Ed25519 signature.
 const FLAG_SIGNED: u16 = 1;
 /// Bytes of the fixed header before the label.
 const FIXED_HEADER: usize = 66;
-/// Bytes of each section's header before its data.
-const SECTION_HEADER: usize = 48;
+/// Bytes of each section's fixed header.
+pub(crate) const SECTION_HEADER: usize = 48;
+/// Bytes of each entry of a PDQ section's chunk table (width u16, radius u8, reserved u8).
+pub(crate) const CHUNK_ENTRY: usize = 4;
 /// Bytes of the SHA-256 checksum.
 const CHECKSUM_LEN: usize = 32;
 /// Bytes of the signature trailer: public key and signature.
@@ -210,14 +212,14 @@ fn parse_section(r: &mut Reader<'_>) -> Result<Section> {
     let seed = r.u64()?;
     let listed = r.u64()?;
     let keys = r.u64()?;
-    let [radius, chunks, chunk_radius, dihedral] = r.array::<4>()?;
+    let [radius, chunks, reserved_pdq, dihedral] = r.array::<4>()?;
     let reserved = r.u32()?;
     let data_len = r.u64()?;
     debug_assert_eq!(r.pos - start, SECTION_HEADER);
     if !(1..=MAX_FINGERPRINT_BITS).contains(&fingerprint_bits) {
         return Err(malformed(format!("fingerprint width {fingerprint_bits} outside 1..={MAX_FINGERPRINT_BITS}")));
     }
-    if usize::from(arity) != ARITY || segment_log2 > MAX_SEGMENT_LOG2 || segment_count == 0 || reserved != 0 {
+    if usize::from(arity) != ARITY || segment_log2 > MAX_SEGMENT_LOG2 || segment_count == 0 || reserved != 0 || reserved_pdq != 0 {
         return Err(malformed("bad array shape"));
     }
     let shape = Shape { fingerprint_bits, segment_log2, segment_count, seed };
@@ -226,17 +228,26 @@ fn parse_section(r: &mut Reader<'_>) -> Result<Section> {
     }
     let pdq = match kind {
         SectionKind::Pdq => {
-            let valid = radius <= MAX_RADIUS
-                && (1..=MAX_CHUNKS).contains(&chunks)
-                && chunk_radius == radius / chunks
-                && dihedral <= 1;
-            if !valid {
+            if !(1..=MAX_CHUNKS).contains(&chunks) || dihedral > 1 {
                 return Err(malformed("bad PDQ parameters"));
             }
-            Some(PdqParams::new(radius, chunks, chunk_radius, dihedral == 1))
+            let mut widths = Vec::with_capacity(usize::from(chunks));
+            let mut radii = Vec::with_capacity(usize::from(chunks));
+            for _ in 0..chunks {
+                widths.push(r.u16()?);
+                let [radius, reserved] = r.array::<2>()?;
+                if reserved != 0 {
+                    return Err(malformed("bad PDQ chunk table"));
+                }
+                radii.push(radius);
+            }
+            let params = PdqParams::new(radius, &widths, &radii, dihedral == 1)
+                .filter(|p| p.probes_per_query <= MAX_PROBES)
+                .ok_or_else(|| malformed("bad PDQ parameters"))?;
+            Some(params)
         }
         SectionKind::Digest(_) => {
-            if radius != 0 || chunks != 0 || chunk_radius != 0 || dihedral != 0 {
+            if radius != 0 || chunks != 0 || dihedral != 0 {
                 return Err(malformed("digest section with PDQ parameters"));
             }
             None
@@ -281,10 +292,16 @@ pub(crate) fn write(header: &Header, sections: &[(Section, Vec<u8>)], signing_ke
         out.extend_from_slice(&s.seed.to_le_bytes());
         out.extend_from_slice(&section.listed.to_le_bytes());
         out.extend_from_slice(&section.keys.to_le_bytes());
-        let p = section.pdq.map_or([0; 4], |p| [p.radius, p.chunks, p.chunk_radius, u8::from(p.dihedral)]);
+        let p = section.pdq.map_or([0; 4], |p| [p.radius, p.chunks, 0, u8::from(p.dihedral)]);
         out.extend_from_slice(&p);
         out.extend_from_slice(&0u32.to_le_bytes());
         out.extend_from_slice(&(data.len() as u64).to_le_bytes());
+        if let Some(p) = &section.pdq {
+            for (&width, &radius) in p.widths().iter().zip(p.chunk_radii()) {
+                out.extend_from_slice(&width.to_le_bytes());
+                out.extend_from_slice(&[radius, 0]);
+            }
+        }
         out.extend_from_slice(data);
     }
     let trailer = CHECKSUM_LEN + if signing_key.is_some() { SIGNATURE_TRAILER } else { 0 };

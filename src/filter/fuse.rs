@@ -62,7 +62,8 @@ impl Shape {
         let a = mix(x);
         let b = mix(x.wrapping_add(C1));
         let c = mix(x.wrapping_add(C2));
-        let first = ((u128::from(a) * u128::from(self.segment_count)) >> 64) as u64;
+        // (a's top 32 bits) * S / 2^32: a 64-bit product (wasm32 has no 128-bit multiply).
+        let first = ((a >> 32) * u64::from(self.segment_count)) >> 32;
         let mask = (1u64 << self.segment_log2) - 1;
         let mut slots = [0usize; ARITY];
         for (j, slot) in slots.iter_mut().enumerate() {

@@ -195,7 +195,7 @@ impl<B: AsRef<[u8]>> Filter<B> {
     pub fn from_bytes(bytes: B, public_key: Option<&[u8; 32]>) -> Result<Self> {
         let parsed = format::parse(bytes.as_ref(), public_key)?;
         let pdq = parsed.sections.iter().enumerate().find_map(|(section, s)| {
-            s.pdq.map(|params| PdqIndex { section, params, maps: ChunkMaps::new(&parsed.header.salt, params.chunks) })
+            s.pdq.map(|params| PdqIndex { section, params, maps: ChunkMaps::new(&parsed.header.salt, params.widths()) })
         });
         Ok(Filter { bytes, parsed, pinned: public_key.is_some(), pdq })
     }
@@ -242,7 +242,7 @@ impl<B: AsRef<[u8]>> Filter<B> {
         (0..index.maps.len()).any(|i| {
             let base = index.maps.chunk_key(i, query);
             batch.len = 0;
-            enumerate_ball(index.maps.columns(i), index.params.chunk_radius, base, 0, &mut batch, &mut flush)
+            enumerate_ball(index.maps.columns(i), index.params.chunk_radii()[i], base, 0, &mut batch, &mut flush)
                 || flush(&batch.keys[..batch.len])
         })
     }
@@ -261,7 +261,8 @@ impl<B: AsRef<[u8]>> Filter<B> {
             .iter()
             .map(|s| {
                 let probes = s.pdq.map_or(1, |p| p.probes_per_query);
-                let size_bytes = s.data.len() as u64 + 48;
+                let table = s.pdq.map_or(0, |p| usize::from(p.chunks) * format::CHUNK_ENTRY);
+                let size_bytes = (s.data.len() + format::SECTION_HEADER + table) as u64;
                 SectionInfo {
                     kind: s.kind,
                     listed: s.listed,

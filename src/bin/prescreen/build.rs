@@ -166,10 +166,11 @@ fn print_summary(path: &Path, info: &FilterInfo, inputs: &Inputs, json: bool) {
         print!("  {name}: {} listed ({duplicates} duplicates), {:.1} bits per listed hash", s.listed, s.bits_per_listed);
         if let Some(p) = s.pdq {
             print!(
-                ", radius {}, {} chunks (per-chunk radius {}), {}, {} probes per query, {}-bit fingerprints",
+                ", radius {}, {} chunks (widths {:?}, per-chunk radii {:?}), {}, {} probes per query, {}-bit fingerprints",
                 p.radius,
                 p.chunks,
-                p.chunk_radius,
+                p.widths(),
+                p.chunk_radii(),
                 if p.dihedral { "dihedral" } else { "no dihedral" },
                 p.probes_per_query,
                 s.fingerprint_bits

@@ -63,7 +63,8 @@ pub fn section_json(s: &SectionInfo) -> Value {
     if let Some(p) = s.pdq {
         v["radius"] = p.radius.into();
         v["chunks"] = p.chunks.into();
-        v["chunk_radius"] = p.chunk_radius.into();
+        v["chunk_widths"] = p.widths().into();
+        v["chunk_radii"] = p.chunk_radii().into();
         v["dihedral"] = p.dihedral.into();
         v["probes_per_query"] = p.probes_per_query.into();
         v["chance_collision_rate"] = s.chance_collision_rate.unwrap_or(0.0).into();
@@ -126,10 +127,11 @@ fn print_text(path: &Path, info: &FilterInfo) {
         );
         if let Some(p) = s.pdq {
             print!(
-                "; radius {}, {} chunks, per-chunk radius {}, {}, {} probes per query",
+                "; radius {}, {} chunks, widths {:?}, per-chunk radii {:?}, {}, {} probes per query",
                 p.radius,
                 p.chunks,
-                p.chunk_radius,
+                p.widths(),
+                p.chunk_radii(),
                 if p.dihedral { "dihedral" } else { "no dihedral" },
                 p.probes_per_query
             );

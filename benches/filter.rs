@@ -10,26 +10,9 @@ use std::time::Instant;
 use prescreen::pdq::PdqHash;
 use prescreen::{DigestKind, Filter, FilterBuilder};
 
-/// A small deterministic generator (splitmix64), so runs are repeatable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn bytes<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0u8; N];
-        for chunk in out.chunks_mut(8) {
-            let word = self.next().to_le_bytes();
-            chunk.copy_from_slice(&word[..chunk.len()]);
-        }
-        out
-    }
-}
+#[path = "../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// filter.md's lower bound: log2(V * |Ball(256, r)|) + log2(1 / delta) bits per listed hash.
 fn lower_bound(radius: u8, rate: f64, variants: f64) -> f64 {

@@ -3,7 +3,11 @@
 //!
 //! The float operations run in exactly the reference's order (running f32
 //! sum: add the entering sample, subtract the leaving one, divide by the
-//! current count), because that order decides the last bits.
+//! current count), because that order decides the last bits. The passes
+//! run four independent sums at a time in [`F32x4`] lanes (four columns, or
+//! four rows of a transposed strip), each in exactly that order.
+
+use super::lanes::{F32x4, Lane, LANES};
 
 /// Box-filter window for a side of `len` pixels: `ceil(len / 128)`.
 pub(crate) fn window(len: usize) -> usize {
@@ -17,92 +21,162 @@ fn phases(n: usize, w: usize) -> [usize; 4] {
     [half - 1, w - half + 1, n.saturating_sub(w), half - 1]
 }
 
-/// 1-D box filter of window `w` over the contiguous `input` into `output`.
-fn box_contiguous(input: &[f32], output: &mut [f32], w: usize) {
-    let [p1, p2, p3, p4] = phases(input.len(), w);
-    let mut sum = 0f32;
-    let mut count = 0usize;
-    let (mut left, mut right, mut out) = (0, 0, 0);
-    for _ in 0..p1 {
-        sum += input[right];
-        count += 1;
-        right += 1;
-    }
-    for _ in 0..p2 {
-        sum += input[right];
-        count += 1;
-        output[out] = sum / count as f32;
-        right += 1;
-        out += 1;
-    }
-    for _ in 0..p3 {
-        sum += input[right];
-        sum -= input[left];
-        output[out] = sum / count as f32;
-        left += 1;
-        right += 1;
-        out += 1;
-    }
-    for _ in 0..p4 {
-        sum -= input[left];
-        count -= 1;
-        output[out] = sum / count as f32;
-        left += 1;
-        out += 1;
+/// Where one row step of [`box_down`] reads and writes: the rows of its
+/// input that enter and leave the window and the row of its output, as
+/// offsets of their first values.
+#[derive(Clone, Copy)]
+struct Rows {
+    enter: usize,
+    leave: usize,
+    out: usize,
+}
+
+/// One row step of the box filter down the columns, over all columns: with
+/// `ADD` the sums take in the entering row, with `SUB` they give up the
+/// leaving one (in that order), with `WRITE` the output row gets `sums / n`.
+/// Four columns at a time, then the leftover columns one by one.
+#[inline(always)]
+fn step<const ADD: bool, const SUB: bool, const WRITE: bool>(
+    sums: &mut [f32],
+    input: &[f32],
+    output: &mut [f32],
+    at: Rows,
+    n: f32,
+) {
+    let main = sums.len() / LANES * LANES;
+    step_lanes::<F32x4, ADD, SUB, WRITE>(sums, input, output, at, n, 0, main);
+    step_lanes::<f32, ADD, SUB, WRITE>(sums, input, output, at, n, main, sums.len());
+}
+
+/// [`step`] on columns `from..to` (a multiple of `L::WIDTH` of them).
+#[inline(always)]
+fn step_lanes<L: Lane, const ADD: bool, const SUB: bool, const WRITE: bool>(
+    sums: &mut [f32],
+    input: &[f32],
+    output: &mut [f32],
+    at: Rows,
+    n: f32,
+    from: usize,
+    to: usize,
+) {
+    let n = L::splat(n);
+    let mut k = from;
+    while k < to {
+        let mut s = L::load(sums, k);
+        if ADD {
+            s = s + L::load(input, at.enter + k);
+        }
+        if SUB {
+            s = s - L::load(input, at.leave + k);
+        }
+        s.store(sums, k);
+        if WRITE {
+            (s / n).store(output, at.out + k);
+        }
+        k += L::WIDTH;
     }
 }
 
-/// The same box filter down every column of a `cols`-wide row-major plane.
-/// All columns advance together one row at a time (each column's own sum
-/// sees the same operations in the same order as a column-by-column pass),
-/// which keeps memory access sequential.
-fn box_columns(input: &[f32], output: &mut [f32], cols: usize, w: usize, sums: &mut Vec<f32>) {
-    let rows = input.len() / cols;
+/// 1-D box filter of window `w` down every column of the `width`-wide
+/// row-major `input` into `output`. All columns advance together one row at
+/// a time; each column keeps its own running sum and sees exactly the
+/// operations, in the order, of a scalar pass down that column alone.
+fn box_down(input: &[f32], output: &mut [f32], width: usize, w: usize, sums: &mut Vec<f32>) {
+    let rows = input.len() / width;
     let [p1, p2, p3, p4] = phases(rows, w);
     sums.clear();
-    sums.resize(cols, 0.0);
-    let row = |r: usize| &input[r * cols..(r + 1) * cols];
+    sums.resize(width, 0.0);
     let mut count = 0usize;
-    let (mut left, mut right, mut out) = (0, 0, 0);
+    // Each offset moves on by a row whenever its row has been used.
+    let mut at = Rows {
+        enter: 0,
+        leave: 0,
+        out: 0,
+    };
     for _ in 0..p1 {
-        sums.iter_mut().zip(row(right)).for_each(|(s, &x)| *s += x);
+        step::<true, false, false>(sums, input, output, at, 0.0);
         count += 1;
-        right += 1;
+        at.enter += width;
     }
     for _ in 0..p2 {
         count += 1;
-        let n = count as f32;
-        let dst = &mut output[out * cols..(out + 1) * cols];
-        for ((s, &x), d) in sums.iter_mut().zip(row(right)).zip(dst) {
-            *s += x;
-            *d = *s / n;
-        }
-        right += 1;
-        out += 1;
+        step::<true, false, true>(sums, input, output, at, count as f32);
+        at.enter += width;
+        at.out += width;
     }
     for _ in 0..p3 {
-        let n = count as f32;
-        let dst = &mut output[out * cols..(out + 1) * cols];
-        for (((s, &x), &y), d) in sums.iter_mut().zip(row(right)).zip(row(left)).zip(dst) {
-            *s += x;
-            *s -= y;
-            *d = *s / n;
-        }
-        left += 1;
-        right += 1;
-        out += 1;
+        step::<true, true, true>(sums, input, output, at, count as f32);
+        at.enter += width;
+        at.leave += width;
+        at.out += width;
     }
     for _ in 0..p4 {
         count -= 1;
-        let n = count as f32;
-        let dst = &mut output[out * cols..(out + 1) * cols];
-        for ((s, &y), d) in sums.iter_mut().zip(row(left)).zip(dst) {
-            *s -= y;
-            *d = *s / n;
-        }
-        left += 1;
-        out += 1;
+        step::<false, true, true>(sums, input, output, at, count as f32);
+        at.leave += width;
+        at.out += width;
     }
+}
+
+/// Rows the row pass filters together (as the columns of a transposed strip).
+const STRIP: usize = 8;
+
+/// The box filter of window `w` along every row of the `cols`-wide
+/// row-major `input`: [`STRIP`] rows at a time are transposed into a small
+/// strip, filtered down its columns by [`box_down`] (one lane per row), and
+/// transposed back.
+fn box_along(input: &[f32], output: &mut [f32], cols: usize, w: usize, scratch: &mut Strips) {
+    let rows = input.len() / cols;
+    for r0 in (0..rows).step_by(STRIP) {
+        let h = STRIP.min(rows - r0);
+        let span = r0 * cols..(r0 + h) * cols;
+        scratch.input.resize(h * cols, 0.0);
+        scratch.output.resize(h * cols, 0.0);
+        transpose(&input[span.clone()], cols, &mut scratch.input);
+        box_down(&scratch.input, &mut scratch.output, h, w, &mut scratch.sums);
+        transpose(&scratch.output, h, &mut output[span]);
+    }
+}
+
+/// Writes the transpose of the `cols`-wide row-major `src` to `dst`
+/// (`cols` rows of `src.len() / cols`), in 4x4 blocks where they fit.
+fn transpose(src: &[f32], cols: usize, dst: &mut [f32]) {
+    let rows = src.len() / cols;
+    let (rows4, cols4) = (rows / LANES * LANES, cols / LANES * LANES);
+    let mut r = 0;
+    while r < rows4 {
+        let mut c = 0;
+        while c < cols4 {
+            let at = r * cols + c;
+            let [a, b, x, y] = F32x4::transpose([
+                F32x4::load(src, at),
+                F32x4::load(src, at + cols),
+                F32x4::load(src, at + 2 * cols),
+                F32x4::load(src, at + 3 * cols),
+            ]);
+            let at = c * rows + r;
+            a.store(dst, at);
+            b.store(dst, at + rows);
+            x.store(dst, at + 2 * rows);
+            y.store(dst, at + 3 * rows);
+            c += LANES;
+        }
+        r += LANES;
+    }
+    for r in 0..rows {
+        let from = if r < rows4 { cols4 } else { 0 };
+        for c in from..cols {
+            dst[c * rows + r] = src[r * cols + c];
+        }
+    }
+}
+
+/// The row pass's strip buffers.
+#[derive(Default)]
+struct Strips {
+    input: Vec<f32>,
+    output: Vec<f32>,
+    sums: Vec<f32>,
 }
 
 /// Reusable buffers for the blur.
@@ -110,6 +184,7 @@ fn box_columns(input: &[f32], output: &mut [f32], cols: usize, w: usize, sums: &
 pub(crate) struct BlurScratch {
     plane: Vec<f32>,
     sums: Vec<f32>,
+    strips: Strips,
 }
 
 /// Blurs the `cols`-wide row-major `plane` in place: twice, a box filter of
@@ -121,13 +196,8 @@ pub(crate) fn jarosz(plane: &mut [f32], cols: usize, scratch: &mut BlurScratch) 
     scratch.plane.clear();
     scratch.plane.resize(plane.len(), 0.0);
     for _ in 0..2 {
-        for (src, dst) in plane
-            .chunks_exact(cols)
-            .zip(scratch.plane.chunks_exact_mut(cols))
-        {
-            box_contiguous(src, dst, wr);
-        }
-        box_columns(&scratch.plane, plane, cols, wc, &mut scratch.sums);
+        box_along(plane, &mut scratch.plane, cols, wr, &mut scratch.strips);
+        box_down(&scratch.plane, plane, cols, wc, &mut scratch.sums);
     }
 }
 
@@ -148,6 +218,44 @@ pub(crate) fn decimate(plane: &[f32], cols: usize) -> [f32; 4096] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The reference's scalar box filter over one contiguous vector, in its
+    /// order of operations: the bit-exact oracle for the lane-wise passes.
+    fn box_contiguous(input: &[f32], output: &mut [f32], w: usize) {
+        let [p1, p2, p3, p4] = phases(input.len(), w);
+        let mut sum = 0f32;
+        let mut count = 0usize;
+        let (mut left, mut right, mut out) = (0, 0, 0);
+        for _ in 0..p1 {
+            sum += input[right];
+            count += 1;
+            right += 1;
+        }
+        for _ in 0..p2 {
+            sum += input[right];
+            count += 1;
+            output[out] = sum / count as f32;
+            right += 1;
+            out += 1;
+        }
+        for _ in 0..p3 {
+            sum += input[right];
+            sum -= input[left];
+            output[out] = sum / count as f32;
+            left += 1;
+            right += 1;
+            out += 1;
+        }
+        for _ in 0..p4 {
+            sum -= input[left];
+            count -= 1;
+            output[out] = sum / count as f32;
+            left += 1;
+            out += 1;
+        }
+    }
 
     /// The box filter's definition: the mean of input indices
     /// `[i - (w - half), i + half - 1]` clipped to the vector, in f64.
@@ -180,24 +288,78 @@ mod tests {
         }
     }
 
+    /// A plane whose neighbouring values sum and divide with rounding.
+    fn test_plane(rows: usize, cols: usize) -> Vec<f32> {
+        (0..rows * cols)
+            .map(|k| ((k * 7919) % 256) as f32 * 0.37)
+            .collect()
+    }
+
+    fn column(plane: &[f32], cols: usize, c: usize) -> Vec<f32> {
+        plane.iter().skip(c).step_by(cols).copied().collect()
+    }
+
+    fn bits(v: &[f32]) -> Vec<u32> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
     #[test]
     fn column_pass_equals_contiguous_pass_bit_for_bit() {
-        let (rows, cols) = (37, 5);
-        let plane: Vec<f32> = (0..rows * cols)
-            .map(|k| ((k * 7919) % 256) as f32 * 0.37)
-            .collect();
+        // 11 columns: two groups of four lanes and three left over.
+        let (rows, cols) = (37, 11);
+        let plane = test_plane(rows, cols);
         for w in 1..=6 {
             let mut by_columns = vec![0f32; rows * cols];
-            box_columns(&plane, &mut by_columns, cols, w, &mut Vec::new());
+            box_down(&plane, &mut by_columns, cols, w, &mut Vec::new());
             for c in 0..cols {
-                let column: Vec<f32> = (0..rows).map(|r| plane[r * cols + c]).collect();
                 let mut out = vec![0f32; rows];
-                box_contiguous(&column, &mut out, w);
-                for r in 0..rows {
-                    assert_eq!(by_columns[r * cols + c].to_bits(), out[r].to_bits());
+                box_contiguous(&column(&plane, cols, c), &mut out, w);
+                assert_eq!(
+                    bits(&column(&by_columns, cols, c)),
+                    bits(&out),
+                    "w={w} c={c}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn row_pass_equals_contiguous_pass_bit_for_bit() {
+        // 19 rows: two full strips and three rows left over; 37 columns: the
+        // transposes' 4x4 blocks and their leftovers.
+        let (rows, cols) = (19, 37);
+        let plane = test_plane(rows, cols);
+        for w in 1..=6 {
+            let mut along = vec![0f32; rows * cols];
+            box_along(&plane, &mut along, cols, w, &mut Strips::default());
+            for (r, (src, got)) in plane.chunks(cols).zip(along.chunks(cols)).enumerate() {
+                let mut out = vec![0f32; cols];
+                box_contiguous(src, &mut out, w);
+                assert_eq!(bits(got), bits(&out), "w={w} r={r}");
+            }
+        }
+    }
+
+    #[test]
+    fn jarosz_equals_the_scalar_passes_bit_for_bit() {
+        let (rows, cols) = (300, 141); // windows 3 and 2
+        let mut plane = test_plane(rows, cols);
+        let mut want = plane.clone();
+        for _ in 0..2 {
+            for row in want.chunks_mut(cols) {
+                let src = row.to_vec();
+                box_contiguous(&src, row, window(cols));
+            }
+            for c in 0..cols {
+                let mut out = vec![0f32; rows];
+                box_contiguous(&column(&want, cols, c), &mut out, window(rows));
+                for (r, v) in out.into_iter().enumerate() {
+                    want[r * cols + c] = v;
                 }
             }
         }
+        jarosz(&mut plane, cols, &mut BlurScratch::default());
+        assert_eq!(bits(&plane), bits(&want));
     }
 
     #[test]

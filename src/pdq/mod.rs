@@ -12,6 +12,7 @@ mod blur;
 mod dct;
 mod dihedral;
 mod hash;
+mod lanes;
 mod luma;
 mod pipeline;
 mod quality;

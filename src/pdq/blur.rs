@@ -3,9 +3,9 @@
 //!
 //! The float operations run in exactly the reference's order (running f32
 //! sum: add the entering sample, subtract the leaving one, divide by the
-//! current count), because that order decides the last bits. The passes
-//! run four independent sums at a time in [`F32x4`] lanes (four columns, or
-//! four rows of a transposed strip), each in exactly that order.
+//! current count), because that order decides the last bits. Natively the
+//! row pass runs four rows at a time in [`F32x4`] lanes (one running sum
+//! per lane, each in exactly that order).
 
 use super::lanes::{F32x4, Lane, LANES};
 
@@ -21,120 +21,130 @@ fn phases(n: usize, w: usize) -> [usize; 4] {
     [half - 1, w - half + 1, n.saturating_sub(w), half - 1]
 }
 
-/// Where one row step of [`box_down`] reads and writes: the rows of its
-/// input that enter and leave the window and the row of its output, as
-/// offsets of their first values.
-#[derive(Clone, Copy)]
-struct Rows {
-    enter: usize,
-    leave: usize,
-    out: usize,
-}
-
-/// One row step of the box filter down the columns, over all columns: with
-/// `ADD` the sums take in the entering row, with `SUB` they give up the
-/// leaving one (in that order), with `WRITE` the output row gets `sums / n`.
-/// Four columns at a time, then the leftover columns one by one.
-#[inline(always)]
-fn step<const ADD: bool, const SUB: bool, const WRITE: bool>(
-    sums: &mut [f32],
-    input: &[f32],
-    output: &mut [f32],
-    at: Rows,
-    n: f32,
-) {
-    let main = sums.len() / LANES * LANES;
-    step_lanes::<F32x4, ADD, SUB, WRITE>(sums, input, output, at, n, 0, main);
-    step_lanes::<f32, ADD, SUB, WRITE>(sums, input, output, at, n, main, sums.len());
-}
-
-/// [`step`] on columns `from..to` (a multiple of `L::WIDTH` of them).
-#[inline(always)]
-fn step_lanes<L: Lane, const ADD: bool, const SUB: bool, const WRITE: bool>(
-    sums: &mut [f32],
-    input: &[f32],
-    output: &mut [f32],
-    at: Rows,
-    n: f32,
-    from: usize,
-    to: usize,
-) {
-    let n = L::splat(n);
-    let mut k = from;
-    while k < to {
-        let mut s = L::load(sums, k);
-        if ADD {
-            s = s + L::load(input, at.enter + k);
-        }
-        if SUB {
-            s = s - L::load(input, at.leave + k);
-        }
-        s.store(sums, k);
-        if WRITE {
-            (s / n).store(output, at.out + k);
-        }
-        k += L::WIDTH;
-    }
-}
-
-/// 1-D box filter of window `w` down every column of the `width`-wide
-/// row-major `input` into `output`. All columns advance together one row at
-/// a time; each column keeps its own running sum and sees exactly the
-/// operations, in the order, of a scalar pass down that column alone.
-fn box_down(input: &[f32], output: &mut [f32], width: usize, w: usize, sums: &mut Vec<f32>) {
-    let rows = input.len() / width;
+/// The box filter of window `w` down every column of a `cols`-wide
+/// row-major plane. All columns advance together one row at a time (each
+/// column's own sum sees the same operations in the same order as a
+/// column-by-column pass), which keeps memory access sequential and lets
+/// LLVM vectorise across columns natively (at opt-level 3).
+fn box_down(input: &[f32], output: &mut [f32], cols: usize, w: usize, sums: &mut Vec<f32>) {
+    let rows = input.len() / cols;
     let [p1, p2, p3, p4] = phases(rows, w);
     sums.clear();
-    sums.resize(width, 0.0);
+    sums.resize(cols, 0.0);
+    let row = |r: usize| &input[r * cols..(r + 1) * cols];
     let mut count = 0usize;
-    // Each offset moves on by a row whenever its row has been used.
-    let mut at = Rows {
-        enter: 0,
-        leave: 0,
-        out: 0,
-    };
+    let (mut left, mut right, mut out) = (0, 0, 0);
     for _ in 0..p1 {
-        step::<true, false, false>(sums, input, output, at, 0.0);
+        sums.iter_mut().zip(row(right)).for_each(|(s, &x)| *s += x);
         count += 1;
-        at.enter += width;
+        right += 1;
     }
     for _ in 0..p2 {
         count += 1;
-        step::<true, false, true>(sums, input, output, at, count as f32);
-        at.enter += width;
-        at.out += width;
+        let n = count as f32;
+        let dst = &mut output[out * cols..(out + 1) * cols];
+        for ((s, &x), d) in sums.iter_mut().zip(row(right)).zip(dst) {
+            *s += x;
+            *d = *s / n;
+        }
+        right += 1;
+        out += 1;
     }
     for _ in 0..p3 {
-        step::<true, true, true>(sums, input, output, at, count as f32);
-        at.enter += width;
-        at.leave += width;
-        at.out += width;
+        let n = count as f32;
+        let dst = &mut output[out * cols..(out + 1) * cols];
+        for (((s, &x), &y), d) in sums.iter_mut().zip(row(right)).zip(row(left)).zip(dst) {
+            *s += x;
+            *s -= y;
+            *d = *s / n;
+        }
+        left += 1;
+        right += 1;
+        out += 1;
     }
     for _ in 0..p4 {
         count -= 1;
-        step::<false, true, true>(sums, input, output, at, count as f32);
-        at.leave += width;
-        at.out += width;
+        let n = count as f32;
+        let dst = &mut output[out * cols..(out + 1) * cols];
+        for ((s, &y), d) in sums.iter_mut().zip(row(left)).zip(dst) {
+            *s -= y;
+            *d = *s / n;
+        }
+        left += 1;
+        out += 1;
     }
 }
 
-/// Rows the row pass filters together (as the columns of a transposed strip).
-const STRIP: usize = 8;
+/// 1-D box filter of window `w` over `n` samples of `L::WIDTH` lanes each,
+/// sample `i` at `input[i * L::WIDTH..]`: one running sum per lane, in the
+/// reference's order. With `f32` this is the plain filter of one row; with
+/// [`F32x4`] it filters four rows at once from a transposed strip.
+#[inline(always)]
+fn box_lanes<L: Lane>(input: &[f32], output: &mut [f32], n: usize, w: usize) {
+    let [p1, p2, p3, p4] = phases(n, w);
+    let mut sum = L::splat(0.0);
+    let mut count = 0usize;
+    // Offsets (in f32) of the entering, leaving and written samples.
+    let (mut right, mut left, mut out) = (0, 0, 0);
+    for _ in 0..p1 {
+        sum = sum + L::load(input, right);
+        count += 1;
+        right += L::WIDTH;
+    }
+    for _ in 0..p2 {
+        sum = sum + L::load(input, right);
+        count += 1;
+        (sum / L::splat(count as f32)).store(output, out);
+        right += L::WIDTH;
+        out += L::WIDTH;
+    }
+    let full = L::splat(count as f32);
+    for _ in 0..p3 {
+        sum = sum + L::load(input, right);
+        sum = sum - L::load(input, left);
+        (sum / full).store(output, out);
+        right += L::WIDTH;
+        left += L::WIDTH;
+        out += L::WIDTH;
+    }
+    for _ in 0..p4 {
+        sum = sum - L::load(input, left);
+        count -= 1;
+        (sum / L::splat(count as f32)).store(output, out);
+        left += L::WIDTH;
+        out += L::WIDTH;
+    }
+}
+
+/// Whether the row pass filters four rows at a time through transposed
+/// strips. Natively that pays (the serial sums of four rows overlap); in
+/// V8 (Node 20) the transposes cost more than they save, measured on wasm
+/// with and without simd128, so there every row is filtered on its own.
+const ROW_STRIPS: bool = !cfg!(target_arch = "wasm32");
 
 /// The box filter of window `w` along every row of the `cols`-wide
-/// row-major `input`: [`STRIP`] rows at a time are transposed into a small
-/// strip, filtered down its columns by [`box_down`] (one lane per row), and
-/// transposed back.
-fn box_along(input: &[f32], output: &mut [f32], cols: usize, w: usize, scratch: &mut Strips) {
+/// row-major `input`. With [`ROW_STRIPS`], four rows at a time are
+/// transposed into a strip, filtered by [`box_lanes`] with one lane per row,
+/// and transposed back; the other rows are filtered one by one.
+fn box_along(input: &[f32], output: &mut [f32], cols: usize, w: usize, strips: &mut Strips) {
     let rows = input.len() / cols;
-    for r0 in (0..rows).step_by(STRIP) {
-        let h = STRIP.min(rows - r0);
-        let span = r0 * cols..(r0 + h) * cols;
-        scratch.input.resize(h * cols, 0.0);
-        scratch.output.resize(h * cols, 0.0);
-        transpose(&input[span.clone()], cols, &mut scratch.input);
-        box_down(&scratch.input, &mut scratch.output, h, w, &mut scratch.sums);
-        transpose(&scratch.output, h, &mut output[span]);
+    let rows4 = if ROW_STRIPS { rows / LANES * LANES } else { 0 };
+    strips.input.resize(LANES * cols, 0.0);
+    strips.output.resize(LANES * cols, 0.0);
+    let mut r = 0;
+    while r < rows4 {
+        let span = r * cols..(r + LANES) * cols;
+        transpose(&input[span.clone()], cols, &mut strips.input);
+        box_lanes::<F32x4>(&strips.input, &mut strips.output, cols, w);
+        transpose(&strips.output, LANES, &mut output[span]);
+        r += LANES;
+    }
+    let rest = rows4 * cols..;
+    for (src, dst) in input[rest.clone()]
+        .chunks_exact(cols)
+        .zip(output[rest].chunks_exact_mut(cols))
+    {
+        box_lanes::<f32>(src, dst, cols, w);
     }
 }
 
@@ -171,12 +181,11 @@ fn transpose(src: &[f32], cols: usize, dst: &mut [f32]) {
     }
 }
 
-/// The row pass's strip buffers.
+/// The row pass's four-row strips, transposed (`cols` x 4).
 #[derive(Default)]
 struct Strips {
     input: Vec<f32>,
     output: Vec<f32>,
-    sums: Vec<f32>,
 }
 
 /// Reusable buffers for the blur.
@@ -325,8 +334,8 @@ mod tests {
 
     #[test]
     fn row_pass_equals_contiguous_pass_bit_for_bit() {
-        // 19 rows: two full strips and three rows left over; 37 columns: the
-        // transposes' 4x4 blocks and their leftovers.
+        // 19 rows: four strips of four and three rows left over; 37 columns:
+        // the transposes' 4x4 blocks and their leftovers.
         let (rows, cols) = (19, 37);
         let plane = test_plane(rows, cols);
         for w in 1..=6 {

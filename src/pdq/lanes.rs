@@ -27,10 +27,6 @@ mod raw {
         f32x4_add as add, f32x4_div as div, f32x4_mul as mul, f32x4_splat as splat,
         f32x4_sub as sub,
     };
-    #[inline(always)]
-    pub(super) fn from_bytes([a, b, c, d]: [u8; 4]) -> V {
-        f32x4_convert_u32x4(u32x4(a.into(), b.into(), c.into(), d.into()))
-    }
     /// SAFETY: `p` must point to 4 readable f32 (no alignment needed).
     #[inline(always)]
     pub(super) unsafe fn load(p: *const f32) -> V {
@@ -72,12 +68,6 @@ mod raw {
         };
     }
     sse!(splat(x: f32) -> V = _mm_set1_ps);
-    sse!(from_i32(a: i32, b: i32, c: i32, d: i32) -> __m128i = _mm_setr_epi32);
-    sse!(convert(v: __m128i) -> V = _mm_cvtepi32_ps);
-    #[inline(always)]
-    pub(super) fn from_bytes([a, b, c, d]: [u8; 4]) -> V {
-        convert(from_i32(a.into(), b.into(), c.into(), d.into()))
-    }
     sse!(add(a: V, b: V) -> V = _mm_add_ps);
     sse!(sub(a: V, b: V) -> V = _mm_sub_ps);
     sse!(mul(a: V, b: V) -> V = _mm_mul_ps);
@@ -122,10 +112,6 @@ mod raw {
     pub(super) fn splat(x: f32) -> V {
         [x; 4]
     }
-    #[inline(always)]
-    pub(super) fn from_bytes(b: [u8; 4]) -> V {
-        b.map(f32::from)
-    }
     /// SAFETY: `p` must point to 4 readable f32.
     #[inline(always)]
     pub(super) unsafe fn load(p: *const f32) -> V {
@@ -149,8 +135,13 @@ mod raw {
     lanewise!(mul, *);
     lanewise!(div, /);
     #[inline(always)]
-    pub(super) fn transpose(m: [V; 4]) -> [V; 4] {
-        std::array::from_fn(|i| std::array::from_fn(|j| m[j][i]))
+    pub(super) fn transpose([a, b, c, d]: [V; 4]) -> [V; 4] {
+        [
+            [a[0], b[0], c[0], d[0]],
+            [a[1], b[1], c[1], d[1]],
+            [a[2], b[2], c[2], d[2]],
+            [a[3], b[3], c[3], d[3]],
+        ]
     }
 }
 
@@ -163,12 +154,6 @@ impl F32x4 {
     #[inline(always)]
     pub(crate) fn splat(x: f32) -> F32x4 {
         F32x4(raw::splat(x))
-    }
-
-    /// The four bytes as f32 (exact).
-    #[inline(always)]
-    pub(crate) fn from_bytes(b: [u8; 4]) -> F32x4 {
-        F32x4(raw::from_bytes(b))
     }
 
     /// `s[at..at + 4]`.
@@ -196,7 +181,11 @@ impl F32x4 {
     /// The 4x4 transpose: lane `j` of output `i` is lane `i` of input `j`.
     #[inline(always)]
     pub(crate) fn transpose(m: [F32x4; 4]) -> [F32x4; 4] {
-        raw::transpose(m.map(|v| v.0)).map(F32x4)
+        // Destructured rather than `map`ped: the size build does not inline
+        // `array::map`, and its copies through memory cost more than the shuffles.
+        let [a, b, c, d] = m;
+        let [a, b, c, d] = raw::transpose([a.0, b.0, c.0, d.0]);
+        [F32x4(a), F32x4(b), F32x4(c), F32x4(d)]
     }
 }
 
@@ -294,10 +283,6 @@ mod tests {
             assert_eq!(lanes(got).map(f32::to_bits).to_vec(), want);
         }
         assert_eq!(lanes(F32x4::splat(2.5)), [2.5; 4]);
-        assert_eq!(
-            lanes(F32x4::from_bytes([0, 1, 128, 255])),
-            [0.0, 1.0, 128.0, 255.0]
-        );
     }
 
     #[test]

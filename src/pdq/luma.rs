@@ -1,6 +1,5 @@
 //! Step 3: luma in f32, read through a [`Sampling`] (pre-resize fused in).
 
-use super::lanes::{F32x4, LANES};
 use super::resize::Sampling;
 use crate::pixels::{Layout, PixelView};
 
@@ -11,57 +10,22 @@ const B: f32 = 0.114;
 
 /// Fills `out` (resized to `rows * cols`) with the luma of every sampled pixel,
 /// row-major. Grey is used as is; RGB(A) gives `0.299*R + 0.587*G + 0.114*B`
-/// in f32, left to right, alpha ignored. Four pixels at a time in
-/// [`F32x4`] lanes (the same operations per pixel), the leftovers one by one.
+/// in f32, left to right, alpha ignored.
 pub(crate) fn fill(image: &PixelView<'_>, map: &Sampling, out: &mut Vec<f32>) {
     out.clear();
-    out.resize(map.rows * map.cols, 0.0);
+    out.reserve(map.rows * map.cols);
     let data = image.data();
-    let rgb = image.layout() != Layout::Grey8;
     let cols = &map.col_offsets[..map.cols];
-    let main = cols.len() / LANES * LANES;
-    for (&row, out_row) in map.row_offsets[..map.rows]
-        .iter()
-        .zip(out.chunks_exact_mut(map.cols))
-    {
-        let mut x = 0;
-        while x < main {
-            let at = [
-                row.wrapping_add(cols[x]),
-                row.wrapping_add(cols[x + 1]),
-                row.wrapping_add(cols[x + 2]),
-                row.wrapping_add(cols[x + 3]),
-            ];
-            let luma = if rgb {
-                F32x4::splat(R) * gather(data, at, 0)
-                    + F32x4::splat(G) * gather(data, at, 1)
-                    + F32x4::splat(B) * gather(data, at, 2)
-            } else {
-                gather(data, at, 0)
-            };
-            luma.store(out_row, x);
-            x += LANES;
-        }
-        for (o, &c) in out_row[main..].iter_mut().zip(&cols[main..]) {
-            let at = row.wrapping_add(c);
-            *o = if rgb {
-                R * data[at] as f32 + G * data[at + 1] as f32 + B * data[at + 2] as f32
-            } else {
-                data[at] as f32
-            };
+    for &row in &map.row_offsets[..map.rows] {
+        match image.layout() {
+            Layout::Grey8 => out.extend(cols.iter().map(|&c| data[row.wrapping_add(c)] as f32)),
+            Layout::Rgb8 | Layout::Rgba8 => out.extend(cols.iter().map(|&c| {
+                let at = row.wrapping_add(c);
+                let p = &data[at..at + 3];
+                R * p[0] as f32 + G * p[1] as f32 + B * p[2] as f32
+            })),
         }
     }
-}
-
-/// Channel `channel` of the four pixels starting at the byte offsets `at`.
-#[inline(always)]
-fn gather(data: &[u8], at: [usize; LANES], channel: usize) -> F32x4 {
-    F32x4::from_bytes([
-        data[at[0] + channel],
-        data[at[1] + channel],
-        data[at[2] + channel],
-        data[at[3] + channel],
-    ])
 }
 
 #[cfg(test)]
@@ -93,9 +57,8 @@ mod tests {
     }
 
     #[test]
-    fn four_at_a_time_equals_pixel_by_pixel() {
-        // 11 columns: two groups of four and three left over; every turn,
-        // including mirrored ones whose column offsets wrap.
+    fn every_turn_reads_the_right_pixels() {
+        // Every turn, including mirrored ones whose column offsets wrap.
         let (w, h) = (11u32, 6u32);
         let rgb: Vec<u8> = (0..w * h * 3).map(|k| (k * 97 % 256) as u8).collect();
         let grey: Vec<u8> = rgb[..(w * h) as usize].to_vec();

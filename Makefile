@@ -6,13 +6,14 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: setup test test-native test-wasm test-wasm-browser test-e2e wasm-pkg cli demo bench-browser eval eval-smoke
+.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e wasm-pkg cli demo bench-browser eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-native test-wasm test-wasm-browser test-e2e eval-smoke
+test: setup test-native test-wasm test-wasm-simd test-wasm-browser test-e2e eval-smoke
 
 # The whole suite natively (core, filter, CLI).
 test-native:
@@ -21,6 +22,16 @@ test-native:
 # The core's tests compiled for wasm32 and run under Node; no CLI crates.
 test-wasm:
 	$(WASM_RUNNER) cargo test --target $(WASM_TARGET) --no-default-features --lib --tests
+
+# The PDQ tests again on the simd128 build (www/pkg/prescreen_wasm_bg.simd.wasm's
+# code): the lane code must hash bit-identically to the scalar build, which the
+# conformance table (54 images, oracle hashes) and the dihedral tests check.
+# Own target dir, like scripts/build-wasm.sh, so the two builds' caches coexist.
+WASM_SIMD := RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=$(TARGET_DIR)/simd128
+test-wasm-simd:
+	$(WASM_SIMD) $(WASM_RUNNER) cargo test --target $(WASM_TARGET) --no-default-features --lib pdq::
+	$(WASM_SIMD) $(WASM_RUNNER) cargo test --target $(WASM_TARGET) --no-default-features \
+	  --test conformance --test pdq_dihedral
 
 # The wasm boundary's tests (src/wasm.rs) again, in headless Chromium.
 test-wasm-browser:
@@ -45,7 +56,6 @@ bench-browser: wasm-pkg cli
 	node benches/browser.mjs
 
 DEMO_ADDR ?= 127.0.0.1:8080
-TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 demo: setup wasm-pkg cli
 	@echo "prescreen demo: open http://$(DEMO_ADDR)/ (Ctrl-C stops it)"
 	$(TARGET_DIR)/release/prescreen serve --addr $(DEMO_ADDR)

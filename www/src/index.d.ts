@@ -21,7 +21,7 @@ export interface ScreenerOptions {
   worker?: boolean;
   /** The policy; every field is optional (see {@link DEFAULT_POLICY}). */
   policy?: Policy;
-  /** The wasm: a compiled module or its URL. By default `prescreen_wasm_bg.wasm` next to this file. */
+  /** The wasm: a compiled module or its URL. By default `prescreen_wasm_bg.simd.wasm` next to this file where the browser runs wasm SIMD, else `prescreen_wasm_bg.wasm`. */
   wasm?: WebAssembly.Module | string | URL;
 }
 

@@ -3,6 +3,7 @@
 import { loadFilter } from './filter.js';
 import { WorkerBackend, InlineBackend } from './backend.js';
 import { attachTo } from './attach.js';
+import { wasmUrl } from './simd.js';
 
 export { attachTo as attach };
 
@@ -42,7 +43,7 @@ let compiled = null;
 function compileWasm(source) {
   if (source instanceof WebAssembly.Module) return Promise.resolve(source);
   if (!source && compiled) return compiled;
-  const url = source ?? new URL('./prescreen_wasm_bg.wasm', import.meta.url);
+  const url = source ?? wasmUrl();
   const promise = fetch(url).then(async (response) => {
     if (!response.ok) throw new Error(`prescreen: cannot load ${url}: HTTP ${response.status}`);
     return WebAssembly.compile(await response.arrayBuffer());

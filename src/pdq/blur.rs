@@ -3,9 +3,9 @@
 //!
 //! The float operations run in exactly the reference's order (running f32
 //! sum: add the entering sample, subtract the leaving one, divide by the
-//! current count), because that order decides the last bits. Natively the
-//! row pass runs four rows at a time in [`F32x4`] lanes (one running sum
-//! per lane, each in exactly that order).
+//! current count), because that order decides the last bits. The row pass
+//! runs four rows at a time in [`F32x4`] lanes (one running sum per lane,
+//! each in exactly that order).
 
 use super::lanes::{F32x4, Lane, LANES};
 
@@ -75,68 +75,58 @@ fn box_down(input: &[f32], output: &mut [f32], cols: usize, w: usize, sums: &mut
     }
 }
 
-/// 1-D box filter of window `w` over `n` samples of `L::WIDTH` lanes each,
-/// sample `i` at `input[i * L::WIDTH..]`: one running sum per lane, in the
-/// reference's order. With `f32` this is the plain filter of one row; with
-/// [`F32x4`] it filters four rows at once from a transposed strip.
+/// 1-D box filter of window `w` along `n` samples, sample `i` at `input[i]`:
+/// one running sum per lane, in the reference's order. With `f32` this is
+/// the plain filter of one row; with [`F32x4`] it filters four rows at once,
+/// lane `k` reading the row `k * stride` further on.
 #[inline(always)]
-fn box_lanes<L: Lane>(input: &[f32], output: &mut [f32], n: usize, w: usize) {
+fn box_lanes<L: Lane>(input: &[f32], output: &mut [f32], n: usize, w: usize, stride: usize) {
     let [p1, p2, p3, p4] = phases(n, w);
     let mut sum = L::splat(0.0);
     let mut count = 0usize;
-    // Offsets (in f32) of the entering, leaving and written samples.
+    // Indices of the entering, leaving and written samples.
     let (mut right, mut left, mut out) = (0, 0, 0);
     for _ in 0..p1 {
-        sum = sum + L::load(input, right);
+        sum = sum + L::load(input, right, stride);
         count += 1;
-        right += L::WIDTH;
+        right += 1;
     }
     for _ in 0..p2 {
-        sum = sum + L::load(input, right);
+        sum = sum + L::load(input, right, stride);
         count += 1;
-        (sum / L::splat(count as f32)).store(output, out);
-        right += L::WIDTH;
-        out += L::WIDTH;
+        (sum / L::splat(count as f32)).store(output, out, stride);
+        right += 1;
+        out += 1;
     }
     let full = L::splat(count as f32);
     for _ in 0..p3 {
-        sum = sum + L::load(input, right);
-        sum = sum - L::load(input, left);
-        (sum / full).store(output, out);
-        right += L::WIDTH;
-        left += L::WIDTH;
-        out += L::WIDTH;
+        sum = sum + L::load(input, right, stride);
+        sum = sum - L::load(input, left, stride);
+        (sum / full).store(output, out, stride);
+        right += 1;
+        left += 1;
+        out += 1;
     }
     for _ in 0..p4 {
-        sum = sum - L::load(input, left);
+        sum = sum - L::load(input, left, stride);
         count -= 1;
-        (sum / L::splat(count as f32)).store(output, out);
-        left += L::WIDTH;
-        out += L::WIDTH;
+        (sum / L::splat(count as f32)).store(output, out, stride);
+        left += 1;
+        out += 1;
     }
 }
 
-/// Whether the row pass filters four rows at a time through transposed
-/// strips. Natively that pays (the serial sums of four rows overlap); in
-/// V8 (Node 20) the transposes cost more than they save, measured on wasm
-/// with and without simd128, so there every row is filtered on its own.
-const ROW_STRIPS: bool = !cfg!(target_arch = "wasm32");
-
 /// The box filter of window `w` along every row of the `cols`-wide
-/// row-major `input`. With [`ROW_STRIPS`], four rows at a time are
-/// transposed into a strip, filtered by [`box_lanes`] with one lane per row,
-/// and transposed back; the other rows are filtered one by one.
-fn box_along(input: &[f32], output: &mut [f32], cols: usize, w: usize, strips: &mut Strips) {
+/// row-major `input`: four rows at a time in [`F32x4`] lanes (their serial
+/// sums overlap instead of waiting on each other), the last `rows % 4` rows
+/// one by one.
+fn box_along(input: &[f32], output: &mut [f32], cols: usize, w: usize) {
     let rows = input.len() / cols;
-    let rows4 = if ROW_STRIPS { rows / LANES * LANES } else { 0 };
-    strips.input.resize(LANES * cols, 0.0);
-    strips.output.resize(LANES * cols, 0.0);
+    let rows4 = rows / LANES * LANES;
     let mut r = 0;
     while r < rows4 {
         let span = r * cols..(r + LANES) * cols;
-        transpose(&input[span.clone()], cols, &mut strips.input);
-        box_lanes::<F32x4>(&strips.input, &mut strips.output, cols, w);
-        transpose(&strips.output, LANES, &mut output[span]);
+        box_lanes::<F32x4>(&input[span.clone()], &mut output[span], cols, w, cols);
         r += LANES;
     }
     let rest = rows4 * cols..;
@@ -144,48 +134,8 @@ fn box_along(input: &[f32], output: &mut [f32], cols: usize, w: usize, strips: &
         .chunks_exact(cols)
         .zip(output[rest].chunks_exact_mut(cols))
     {
-        box_lanes::<f32>(src, dst, cols, w);
+        box_lanes::<f32>(src, dst, cols, w, cols);
     }
-}
-
-/// Writes the transpose of the `cols`-wide row-major `src` to `dst`
-/// (`cols` rows of `src.len() / cols`), in 4x4 blocks where they fit.
-fn transpose(src: &[f32], cols: usize, dst: &mut [f32]) {
-    let rows = src.len() / cols;
-    let (rows4, cols4) = (rows / LANES * LANES, cols / LANES * LANES);
-    let mut r = 0;
-    while r < rows4 {
-        let mut c = 0;
-        while c < cols4 {
-            let at = r * cols + c;
-            let [a, b, x, y] = F32x4::transpose([
-                F32x4::load(src, at),
-                F32x4::load(src, at + cols),
-                F32x4::load(src, at + 2 * cols),
-                F32x4::load(src, at + 3 * cols),
-            ]);
-            let at = c * rows + r;
-            a.store(dst, at);
-            b.store(dst, at + rows);
-            x.store(dst, at + 2 * rows);
-            y.store(dst, at + 3 * rows);
-            c += LANES;
-        }
-        r += LANES;
-    }
-    for r in 0..rows {
-        let from = if r < rows4 { cols4 } else { 0 };
-        for c in from..cols {
-            dst[c * rows + r] = src[r * cols + c];
-        }
-    }
-}
-
-/// The row pass's four-row strips, transposed (`cols` x 4).
-#[derive(Default)]
-struct Strips {
-    input: Vec<f32>,
-    output: Vec<f32>,
 }
 
 /// Reusable buffers for the blur.
@@ -193,7 +143,6 @@ struct Strips {
 pub(crate) struct BlurScratch {
     plane: Vec<f32>,
     sums: Vec<f32>,
-    strips: Strips,
 }
 
 /// Blurs the `cols`-wide row-major `plane` in place: twice, a box filter of
@@ -205,7 +154,7 @@ pub(crate) fn jarosz(plane: &mut [f32], cols: usize, scratch: &mut BlurScratch) 
     scratch.plane.clear();
     scratch.plane.resize(plane.len(), 0.0);
     for _ in 0..2 {
-        box_along(plane, &mut scratch.plane, cols, wr, &mut scratch.strips);
+        box_along(plane, &mut scratch.plane, cols, wr);
         box_down(&scratch.plane, plane, cols, wc, &mut scratch.sums);
     }
 }
@@ -334,13 +283,12 @@ mod tests {
 
     #[test]
     fn row_pass_equals_contiguous_pass_bit_for_bit() {
-        // 19 rows: four strips of four and three rows left over; 37 columns:
-        // the transposes' 4x4 blocks and their leftovers.
+        // 19 rows: four groups of four and three rows left over.
         let (rows, cols) = (19, 37);
         let plane = test_plane(rows, cols);
         for w in 1..=6 {
             let mut along = vec![0f32; rows * cols];
-            box_along(&plane, &mut along, cols, w, &mut Strips::default());
+            box_along(&plane, &mut along, cols, w);
             for (r, (src, got)) in plane.chunks(cols).zip(along.chunks(cols)).enumerate() {
                 let mut out = vec![0f32; cols];
                 box_contiguous(src, &mut out, w);

@@ -2,12 +2,12 @@
 //! exactly `a[k] + b[k]` in f32 (likewise `-`, `*`, `/`), so code that keeps
 //! one accumulator per lane gets the scalar results bit for bit.
 //!
-//! Explicit intrinsics, because LLVM did not vectorise the portable form
+//! Explicit intrinsics, because LLVM does not vectorise the portable form
 //! where it matters: the browser build is optimised for size (opt-level
-//! "z", with LTO), at which LLVM runs no vectoriser at all, and natively it
-//! left the 4x4 transposes as 32 scalar moves. So: a wasm `v128` with
-//! `simd128`, an SSE `__m128` on x86_64 (SSE is part of x86_64), and four
-//! plain scalars anywhere else, including wasm32 without `simd128`.
+//! "z", with LTO), at which LLVM runs no loop or SLP vectoriser at all. So:
+//! a wasm `v128` with `simd128`, an SSE `__m128` on x86_64 (SSE is part of
+//! x86_64), and four plain scalars anywhere else, including wasm32 without
+//! `simd128`.
 //!
 //! At opt-level "z" LLVM does not inline range indexing (`&s[k..]`) or
 //! iterator adapters such as `step_by` either, so the hot loops that use
@@ -37,19 +37,6 @@ mod raw {
     pub(super) unsafe fn store(p: *mut f32, v: V) {
         v128_store(p.cast(), v)
     }
-    #[inline(always)]
-    pub(super) fn transpose([a, b, c, d]: [V; 4]) -> [V; 4] {
-        let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a, b); // a0 b0 a1 b1
-        let ab_hi = i32x4_shuffle::<2, 6, 3, 7>(a, b); // a2 b2 a3 b3
-        let cd_lo = i32x4_shuffle::<0, 4, 1, 5>(c, d);
-        let cd_hi = i32x4_shuffle::<2, 6, 3, 7>(c, d);
-        [
-            i64x2_shuffle::<0, 2>(ab_lo, cd_lo),
-            i64x2_shuffle::<1, 3>(ab_lo, cd_lo),
-            i64x2_shuffle::<0, 2>(ab_hi, cd_hi),
-            i64x2_shuffle::<1, 3>(ab_hi, cd_hi),
-        ]
-    }
 }
 
 /// SSE, which every x86_64 processor has: the intrinsics' one requirement
@@ -72,10 +59,6 @@ mod raw {
     sse!(sub(a: V, b: V) -> V = _mm_sub_ps);
     sse!(mul(a: V, b: V) -> V = _mm_mul_ps);
     sse!(div(a: V, b: V) -> V = _mm_div_ps);
-    sse!(unpack_lo(a: V, b: V) -> V = _mm_unpacklo_ps);
-    sse!(unpack_hi(a: V, b: V) -> V = _mm_unpackhi_ps);
-    sse!(low_halves(a: V, b: V) -> V = _mm_movelh_ps);
-    sse!(high_halves(b: V, a: V) -> V = _mm_movehl_ps);
     /// SAFETY: `p` must point to 4 readable f32 (no alignment needed).
     #[inline(always)]
     pub(super) unsafe fn load(p: *const f32) -> V {
@@ -85,19 +68,6 @@ mod raw {
     #[inline(always)]
     pub(super) unsafe fn store(p: *mut f32, v: V) {
         _mm_storeu_ps(p, v)
-    }
-    #[inline(always)]
-    pub(super) fn transpose([a, b, c, d]: [V; 4]) -> [V; 4] {
-        let ab_lo = unpack_lo(a, b); // a0 b0 a1 b1
-        let ab_hi = unpack_hi(a, b); // a2 b2 a3 b3
-        let cd_lo = unpack_lo(c, d);
-        let cd_hi = unpack_hi(c, d);
-        [
-            low_halves(ab_lo, cd_lo),
-            high_halves(cd_lo, ab_lo),
-            low_halves(ab_hi, cd_hi),
-            high_halves(cd_hi, ab_hi),
-        ]
     }
 }
 
@@ -134,15 +104,6 @@ mod raw {
     lanewise!(sub, -);
     lanewise!(mul, *);
     lanewise!(div, /);
-    #[inline(always)]
-    pub(super) fn transpose([a, b, c, d]: [V; 4]) -> [V; 4] {
-        [
-            [a[0], b[0], c[0], d[0]],
-            [a[1], b[1], c[1], d[1]],
-            [a[2], b[2], c[2], d[2]],
-            [a[3], b[3], c[3], d[3]],
-        ]
-    }
 }
 
 /// Four f32 lanes.
@@ -178,14 +139,27 @@ impl F32x4 {
         unsafe { raw::store(s.as_mut_ptr().add(at), self.0) }
     }
 
-    /// The 4x4 transpose: lane `j` of output `i` is lane `i` of input `j`.
+    /// Lanes `s[at]`, `s[at + stride]`, `s[at + 2 * stride]`, `s[at + 3 * stride]`.
     #[inline(always)]
-    pub(crate) fn transpose(m: [F32x4; 4]) -> [F32x4; 4] {
-        // Destructured rather than `map`ped: the size build does not inline
-        // `array::map`, and its copies through memory cost more than the shuffles.
-        let [a, b, c, d] = m;
-        let [a, b, c, d] = raw::transpose([a.0, b.0, c.0, d.0]);
-        [F32x4(a), F32x4(b), F32x4(c), F32x4(d)]
+    pub(crate) fn gather(s: &[f32], at: usize, stride: usize) -> F32x4 {
+        let v = [
+            s[at],
+            s[at + stride],
+            s[at + 2 * stride],
+            s[at + 3 * stride],
+        ];
+        F32x4::load(&v, 0)
+    }
+
+    /// Writes the lanes to `s[at]`, `s[at + stride]`, ... (as [`Self::gather`] reads).
+    #[inline(always)]
+    pub(crate) fn scatter(self, s: &mut [f32], at: usize, stride: usize) {
+        let mut v = [0f32; LANES];
+        self.store(&mut v, 0);
+        s[at] = v[0];
+        s[at + stride] = v[1];
+        s[at + 2 * stride] = v[2];
+        s[at + 3 * stride] = v[3];
     }
 }
 
@@ -205,50 +179,45 @@ operator!(Sub, sub);
 operator!(Mul, mul);
 operator!(Div, div);
 
-/// What the blur and the DCT need from a lane group: loads, stores and the
-/// four f32 operations, lane by lane. Implemented by [`F32x4`] and, for the
-/// leftovers at the end of a row, by plain `f32` (one lane).
+/// One sample of a box filter: a single f32, or four in [`F32x4`] lanes
+/// that lie `stride` apart (the same column of four rows).
 pub(crate) trait Lane:
-    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
+    Copy + Add<Output = Self> + Sub<Output = Self> + Div<Output = Self>
 {
-    /// Lanes per value.
-    const WIDTH: usize;
     /// Every lane `x`.
     fn splat(x: f32) -> Self;
-    /// `s[at..at + WIDTH]`; panics when `s` is too short.
-    fn load(s: &[f32], at: usize) -> Self;
-    /// Writes the lanes to `s[at..at + WIDTH]`; panics when `s` is too short.
-    fn store(self, s: &mut [f32], at: usize);
+    /// The sample at `s[at]` (lanes `stride` apart); panics when out of range.
+    fn load(s: &[f32], at: usize, stride: usize) -> Self;
+    /// Writes the sample where [`Lane::load`] reads it; panics when out of range.
+    fn store(self, s: &mut [f32], at: usize, stride: usize);
 }
 
 impl Lane for F32x4 {
-    const WIDTH: usize = LANES;
     #[inline(always)]
     fn splat(x: f32) -> Self {
         F32x4::splat(x)
     }
     #[inline(always)]
-    fn load(s: &[f32], at: usize) -> Self {
-        F32x4::load(s, at)
+    fn load(s: &[f32], at: usize, stride: usize) -> Self {
+        F32x4::gather(s, at, stride)
     }
     #[inline(always)]
-    fn store(self, s: &mut [f32], at: usize) {
-        F32x4::store(self, s, at)
+    fn store(self, s: &mut [f32], at: usize, stride: usize) {
+        self.scatter(s, at, stride)
     }
 }
 
 impl Lane for f32 {
-    const WIDTH: usize = 1;
     #[inline(always)]
     fn splat(x: f32) -> Self {
         x
     }
     #[inline(always)]
-    fn load(s: &[f32], at: usize) -> Self {
+    fn load(s: &[f32], at: usize, _stride: usize) -> Self {
         s[at]
     }
     #[inline(always)]
-    fn store(self, s: &mut [f32], at: usize) {
+    fn store(self, s: &mut [f32], at: usize, _stride: usize) {
         s[at] = self;
     }
 }
@@ -286,14 +255,12 @@ mod tests {
     }
 
     #[test]
-    fn transpose_swaps_lanes_and_rows() {
-        let values: Vec<f32> = (0..16).map(|k| k as f32).collect();
-        let m: [F32x4; 4] = std::array::from_fn(|i| F32x4::load(&values, i * 4));
-        let t = F32x4::transpose(m).map(lanes);
-        for (i, row) in t.iter().enumerate() {
-            for (j, &x) in row.iter().enumerate() {
-                assert_eq!(x, (j * 4 + i) as f32);
-            }
-        }
+    fn gather_and_scatter_use_the_stride() {
+        let values: Vec<f32> = (0..12).map(|k| k as f32).collect();
+        let v = F32x4::gather(&values, 1, 3);
+        assert_eq!(lanes(v), [1.0, 4.0, 7.0, 10.0]);
+        let mut out = vec![0f32; 12];
+        v.scatter(&mut out, 2, 3);
+        assert_eq!(out, [0., 0., 1., 0., 0., 4., 0., 0., 7., 0., 0., 10.]);
     }
 }

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::filter::{DigestKind, Filter};
 use crate::pdq::{self, Dihedral, Pdq};
 use crate::pixels::PixelView;
+use crate::variants::{self, ExtraVariants, Preparation};
 
 /// What screening decided for one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +51,15 @@ pub struct Policy {
     /// PDQ hashes with a quality below this never match perceptually.
     /// By default, 50 (Meta's guidance).
     pub min_quality: u8,
+    /// Extra PDQ queries from other preparations of the image (trimmed
+    /// borders, small images resampled), each with the same turns as the
+    /// image as it is. By default, none.
+    pub extra_variants: ExtraVariants,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { pdq_action: PdqAction::Flag, min_quality: 50 }
+        Policy { pdq_action: PdqAction::Flag, min_quality: 50, extra_variants: ExtraVariants::default() }
     }
 }
 
@@ -63,7 +68,8 @@ impl Default for Policy {
 pub enum Reason {
     /// The file's digest of this kind is listed.
     Digest(DigestKind),
-    /// A PDQ variant of the image is within the filter's radius of a listed hash.
+    /// A PDQ variant of the image is within the filter's radius of a listed hash
+    /// (the turn; [`Screening::queries`] also says how the image was prepared).
     Pdq(Dihedral),
     /// The image's PDQ quality is below the policy's minimum: no perceptual check.
     LowQuality(u8),
@@ -84,6 +90,21 @@ pub struct Screening {
     pub pdq: Option<Pdq>,
     /// The decoded image's width and height.
     pub size: Option<(u32, u32)>,
+    /// Every PDQ query made, in order (empty when no perceptual check ran).
+    pub queries: Vec<PdqQuery>,
+}
+
+/// One PDQ hash tested against the filter while screening a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PdqQuery {
+    /// How the image was prepared before hashing.
+    pub preparation: Preparation,
+    /// How it was turned.
+    pub turn: Dihedral,
+    /// Its hash and quality.
+    pub pdq: Pdq,
+    /// Whether the filter matched it.
+    pub matched: bool,
 }
 
 /// A filter together with the policy and decode limits to screen files with.
@@ -136,12 +157,13 @@ impl<B: AsRef<[u8]>> Screener<B> {
         }
         let mut pdq = None;
         let mut size = None;
+        let mut queries = Vec::new();
         let mut perceptual_checked = !self.wants_pixels();
         if self.wants_pixels() {
             match image {
                 Some(Ok(view)) => {
                     size = Some((view.width(), view.height()));
-                    let (original, perceptual) = self.pdq_reasons(view);
+                    let (original, perceptual) = self.pdq_reasons(view, &mut queries);
                     pdq = Some(original);
                     perceptual_checked = !matches!(perceptual.first(), Some(Reason::LowQuality(_)));
                     reasons.extend(perceptual);
@@ -151,7 +173,7 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }
         }
         let verdict = self.verdict(&reasons, perceptual_checked);
-        Screening { verdict, reasons, digests: digests.copied(), pdq, size }
+        Screening { verdict, reasons, digests: digests.copied(), pdq, size, queries }
     }
 
     fn digest_matches(&self, d: &Digests) -> Vec<DigestKind> {
@@ -163,24 +185,45 @@ impl<B: AsRef<[u8]>> Screener<B> {
             .collect()
     }
 
-    /// The original image's PDQ and the perceptual reasons (matches, or low quality).
-    fn pdq_reasons(&self, view: PixelView<'_>) -> (Pdq, Vec<Reason>) {
+    /// The original image's PDQ and the perceptual reasons (matches, or low
+    /// quality); records every query made in `queries`.
+    fn pdq_reasons(&self, view: PixelView<'_>, queries: &mut Vec<PdqQuery>) -> (Pdq, Vec<Reason>) {
         let dihedral = self.filter.pdq_params().is_some_and(|p| p.dihedral);
-        let variants: Vec<(Dihedral, Pdq)> = if dihedral {
+        let original = self.query_prepared(Preparation::AsIs, view, dihedral, queries);
+        if original.quality < self.policy.min_quality {
+            return (original, vec![Reason::LowQuality(original.quality)]);
+        }
+        for (preparation, pixels) in variants::prepare(view, self.policy.extra_variants) {
+            self.query_prepared(preparation, pixels.view(), dihedral, queries);
+        }
+        let mut matches: Vec<Reason> = Vec::new();
+        for q in queries.iter().filter(|q| q.matched) {
+            if !matches.contains(&Reason::Pdq(q.turn)) {
+                matches.push(Reason::Pdq(q.turn));
+            }
+        }
+        (original, matches)
+    }
+
+    /// Hashes one prepared image (all eight turns when `dihedral`) and tests
+    /// each hash, unless the image's own quality is below the policy's
+    /// minimum; returns the unturned hash.
+    fn query_prepared(&self, preparation: Preparation, view: PixelView<'_>, dihedral: bool, queries: &mut Vec<PdqQuery>) -> Pdq {
+        let hashes: Vec<(Dihedral, Pdq)> = if dihedral {
             Dihedral::ALL.into_iter().zip(pdq::hash_turned(view)).collect()
         } else {
             vec![(Dihedral::Original, pdq::hash(view))]
         };
-        let original = variants[0].1;
-        if original.quality < self.policy.min_quality {
-            return (original, vec![Reason::LowQuality(original.quality)]);
+        let unturned = hashes[0].1;
+        if unturned.quality >= self.policy.min_quality {
+            queries.extend(hashes.into_iter().map(|(turn, pdq)| PdqQuery {
+                preparation,
+                turn,
+                pdq,
+                matched: self.filter.match_pdq(&pdq.hash),
+            }));
         }
-        let matches = variants
-            .into_iter()
-            .filter(|(_, v)| self.filter.match_pdq(&v.hash))
-            .map(|(d, _)| Reason::Pdq(d))
-            .collect();
-        (original, matches)
+        unturned
     }
 
     fn verdict(&self, reasons: &[Reason], perceptual_checked: bool) -> Verdict {

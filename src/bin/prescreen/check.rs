@@ -2,7 +2,8 @@
 //!
 //! Each file's digests are tested against the filter's digest sections; if the
 //! filter has a PDQ section, the file is decoded and its eight turned variants
-//! are tested too. One result per file, in order: by default a line
+//! are tested too, and with `--extra-variants` the trimmed and resampled
+//! preparations of the image (docs/EVALUATION.md weighs them). One result per file, in order: by default a line
 //! `VERDICT PATH reasons`, with `--json` one object per line. Exit 0 when
 //! nothing matched, 1 when any file was blocked or flagged, 2 when a file could
 //! not be read at all (after all files were processed).
@@ -10,7 +11,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use prescreen::{Limits, PdqAction, Policy, Reason, Screener, Screening};
+use prescreen::{ExtraVariants, Limits, PdqAction, PdqQuery, Policy, Reason, Screener, Screening};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -31,6 +32,16 @@ pub struct Args {
     /// What a PDQ near-match does: `flag` (default) or `block`.
     #[arg(long, value_enum, default_value_t = PdqActionArg::Flag)]
     pdq_action: PdqActionArg,
+    /// Extra PDQ queries, comma-separated: `trim` (uniform borders and
+    /// letterbox bars cut off), `resample` (images under 512x512 stretched to
+    /// it), or `none`. Each one that applies to an image adds as many queries
+    /// as the image itself (8 with dihedral matching). By default, none.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    extra_variants: Vec<ExtraArg>,
+    /// With `--json`, also list every PDQ query made (`queries`: preparation,
+    /// turn, hash, quality, whether it matched).
+    #[arg(long, requires = "json")]
+    queries: bool,
     /// The filter file (.psf).
     filter: PathBuf,
     /// The files to screen.
@@ -45,6 +56,22 @@ enum PdqActionArg {
     Block,
 }
 
+/// The `--extra-variants` values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExtraArg {
+    Trim,
+    Resample,
+    None,
+}
+
+/// The extra variants a list of `--extra-variants` values asks for.
+fn extra_variants(list: &[ExtraArg]) -> ExtraVariants {
+    if list.is_empty() {
+        return Policy::default().extra_variants;
+    }
+    ExtraVariants { trim: list.contains(&ExtraArg::Trim), resample: list.contains(&ExtraArg::Resample) }
+}
+
 /// How many files are screened between two writes to stdout.
 const BATCH: usize = 256;
 
@@ -56,12 +83,13 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         PdqActionArg::Block => PdqAction::Block,
     };
     let limits = Limits::default();
-    let screener = Screener::new(filter, Policy { pdq_action, ..Policy::default() }, limits);
+    let policy = Policy { pdq_action, extra_variants: extra_variants(&args.extra_variants), ..Policy::default() };
+    let screener = Screener::new(filter, policy, limits);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let (mut matched, mut unreadable) = (false, false);
     for batch in args.files.chunks(BATCH) {
         let results: Vec<FileResult> =
-            batch.par_iter().map(|path| check_file(&screener, path, &limits)).collect();
+            batch.par_iter().map(|path| check_file(&screener, path, &limits, args.queries)).collect();
         for result in &results {
             matched |= matches!(result.verdict, Some("block" | "flag"));
             unreadable |= result.verdict.is_none();
@@ -98,6 +126,31 @@ struct FileResult {
     height: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<JsonError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queries: Option<Vec<JsonQuery>>,
+}
+
+/// A PDQ query as JSON (`--queries`): `{"preparation": "trimmed", "turn":
+/// "flipY", "pdq": HEX, "quality": 93, "matched": false}`.
+#[derive(Serialize)]
+struct JsonQuery {
+    preparation: &'static str,
+    turn: &'static str,
+    pdq: String,
+    quality: u8,
+    matched: bool,
+}
+
+impl From<&PdqQuery> for JsonQuery {
+    fn from(q: &PdqQuery) -> Self {
+        JsonQuery {
+            preparation: q.preparation.name(),
+            turn: q.turn.name(),
+            pdq: q.pdq.hash.to_hex(),
+            quality: q.pdq.quality,
+            matched: q.matched,
+        }
+    }
 }
 
 /// A reason as JSON: `{"kind": "md5"}`, `{"kind": "pdq", "variant": "flipY"}`,
@@ -149,10 +202,11 @@ impl FileResult {
             width: None,
             height: None,
             error: Some(JsonError::io(err)),
+            queries: None,
         }
     }
 
-    fn screened(path: &Path, screening: &Screening) -> Self {
+    fn screened(path: &Path, screening: &Screening, queries: bool) -> Self {
         let hex = |bytes: &[u8]| Some(prescreen::hex::encode(bytes));
         let digests = screening.digests.as_ref();
         FileResult {
@@ -170,12 +224,13 @@ impl FileResult {
                 Reason::NotDecoded(err) => Some(JsonError::from(err)),
                 _ => None,
             }),
+            queries: queries.then(|| screening.queries.iter().map(JsonQuery::from).collect()),
         }
     }
 }
 
 /// Reads and screens one file; a file too large to decode is still digest-checked.
-fn check_file(screener: &Screener, path: &Path, limits: &Limits) -> FileResult {
+fn check_file(screener: &Screener, path: &Path, limits: &Limits, queries: bool) -> FileResult {
     let screening = match read_within(path, limits) {
         Ok(Contents::Bytes(bytes)) => screener.screen_bytes(&bytes),
         Ok(Contents::TooLarge(digests, too_large)) => {
@@ -183,7 +238,7 @@ fn check_file(screener: &Screener, path: &Path, limits: &Limits) -> FileResult {
         }
         Err(err) => return FileResult::unreadable(path, &err),
     };
-    FileResult::screened(path, &screening)
+    FileResult::screened(path, &screening, queries)
 }
 
 /// `VERDICT PATH reasons`, or `error PATH message (code)` for an unreadable file.

@@ -50,7 +50,7 @@ def pays(res, name, radius):
     return gain >= MIN_GAIN and clean and extra <= MAX_EXTRA_QUERIES, gain, extra
 
 
-def variants_text(res, radii, cpu):
+def variants_text(res, radii):
     """One bullet per extra variant: what it gains, what it costs, whether it pays."""
     rows = variant_rows(res)
     radius = choose_radius(res, radii)
@@ -66,11 +66,6 @@ def variants_text(res, radii, cpu):
         gains = [f"`{t}` {_pct(base['by_transform'][t])} -> {_pct(s['by_transform'][t])}"
                  for t in targets if t in s["by_transform"]]
         key = name.split()[1]
-        t = cpu.get(key)
-        time_txt = ""
-        if t is not None and cpu.get("none"):
-            time_txt = (f" CPU time of `check` per file (all files, sample): {cpu['none']:.0f} ms without, "
-                        f"{t:.0f} ms with it (+{100 * (t / cpu['none'] - 1):.0f}%, see Timings).")
         out.append(
             f"- **{label}** (`--extra-variants {key}`): recall over all copies at r{radius} "
             f"{_pct(base['recall'][str(radius)])} -> {_pct(s['recall'][str(radius)])} "
@@ -84,7 +79,7 @@ def variants_text(res, radii, cpu):
             f"the same share more false-match budget: the filter is sized for 8 queries per file, so a file that "
             f"gets 16 has twice the per-file rate). Innocent files flagged at r{radius}: "
             f"{s['innocent_flagged'][str(radius)]}; closest innocent hash {s['innocent_nearest']} bits."
-            + time_txt + (" **Pays: on by default.**" if ok else " **Does not pay: off by default** (opt in "
+            + " (CPU time: see Timings.)" + (" **Pays: on by default.**" if ok else " **Does not pay: off by default** (opt in "
                                                               "with `--extra-variants`)."))
     return "\n".join(out)
 

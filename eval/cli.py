@@ -71,6 +71,12 @@ def check(filter_path, paths, extra=None):
     return out
 
 
+def query_pdq(filter_path, hexes):
+    """Whether the filter matches each of `hexes` (PDQ, as is), in order, through `query --json` on stdin."""
+    stdin = "".join(f"pdq {h}\n" for h in hexes)
+    return [rec["match"] for rec in _json_lines(["query", "--json", str(filter_path)], stdin=stdin)]
+
+
 def query_random(filter_path, hexes):
     """How many of `hexes` (PDQ) the filter matches, through `query --json` on stdin."""
     stdin = "".join(f"pdq {h}\n" for h in hexes)

@@ -53,22 +53,19 @@ SET_OF_EXTRAS = {(): "as is (8 turns)", ("trim",): "+ trim (+8)", ("resample",):
 
 
 def collect(data):
-    """One record per file screened: the CLI's queries (identical in every run)
-    with each filter's answers, and the oracle's hashes."""
+    """One record per file screened: the queries `check` made, each filter's
+    answers to them, and the oracle's hashes."""
     orc = data["oracle"]
-    dih_first = data["cli_check"]["r0-dih"]
+    measured = data["cli_check"]["r8-dih"]
     recs = []
 
     def record(which, ident, name, path):
         o = orc[path]
-        c = dih_first[path]
+        c = measured[path]
         queries = [(p, t, _int(h)) for p, t, h, _ in c["queries"]]
         matched = {}
         for key, run in data["cli_check"].items():
-            qs = run[path]["queries"]
-            if key.endswith("-dih") and [(p, t, _int(h)) for p, t, h, _ in qs] != queries:
-                raise RuntimeError(f"{path}: queries differ between runs ({key})")
-            matched[key] = [(p, t, _int(h), m) for p, t, h, m in qs]
+            matched[key] = [(p, t, _int(h), m) for p, t, h, m in run[path]["queries"]]
         fam = "original" if name == "original" else transforms.TRANSFORMS[name][0]
         recs.append({"which": which, "id": ident, "transform": name, "family": fam, "path": path,
                      "plain": _int(c["pdq"]), "quality": c["quality"] or 0, "queries": queries,
@@ -143,16 +140,19 @@ def write(data, out):
                                             "distance": d})
                 extra_matches += m and d > rad
 
-    # The run with `check`'s defaults must give the verdicts and queries emulated for the default set.
+    # The runs with `check`'s defaults must give the verdicts and queries
+    # emulated for the default set from the filters' answers.
     default_mismatches = []
-    for r in recs:
-        real = data["cli_default"][r["path"]]
-        pred = QUERY_SETS[default_set]
-        want = [(p, t, h) for p, t, h in r["queries"] if pred(p, t)]
-        got = [(p, t, _int(h)) for p, t, h, _ in real["queries"]]
-        emulated = caught(r, "r8-dih", default_set)
-        if got != want or (real["verdict"] in ("flag", "block")) != emulated:
-            default_mismatches.append({"file": r["path"], "verdict": real["verdict"], "emulated": emulated})
+    pred = QUERY_SETS[default_set]
+    for key, run in data["cli_default"].items():
+        for r in recs:
+            real = run[r["path"]]
+            want = [(p, t, h) for p, t, h, _ in r["matched"][key] if pred(p, t)]
+            got = [(p, t, _int(h)) for p, t, h, _ in real["queries"]]
+            emulated = caught(r, key, default_set)
+            if got != want or (real["verdict"] in ("flag", "block")) != emulated:
+                default_mismatches.append({"file": r["path"], "filter": key, "verdict": real["verdict"],
+                                           "emulated": emulated})
 
     copies = [r for r in recs if r["which"] == "listed" and r["transform"] != "original"]
     innocent = [r for r in recs if r["which"] == "innocent"]

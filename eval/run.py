@@ -44,12 +44,16 @@ ALL_EXTRAS = "trim,resample"
 # What `check` does without `--extra-variants` (Policy::default()); the run
 # without the flag must agree with it (checked in finish()).
 DEFAULT_EXTRAS = ()
+# The filter every file is screened against with `check` and every extra on,
+# and the filters `check` runs against with its defaults (to check the emulation).
+MEASURED = "r8-dih"
+DEFAULT_RUNS = ("r8-plain", "r8-dih")
 
 CONFIGS = {
     "full": {"listed": None, "innocent": None, "families": None, "random": 10_000_000, "packages": None,
-             "timing_share": 4, "out": HERE.parent / "docs", "work": HERE / ".cache" / "work"},
+             "timing_rounds": 3, "out": HERE.parent / "docs", "work": HERE / ".cache" / "work"},
     "smoke": {"listed": 5, "innocent": 5, "families": ("identity", "re-encoding", "rotation"),
-              "packages": ["lomiri-wallpapers-20.04"], "timing_share": 1,
+              "packages": ["lomiri-wallpapers-20.04"], "timing_rounds": 1,
               "random": 20_000, "out": HERE / ".cache" / "smoke-out", "work": HERE / ".cache" / "smoke-work"},
 }
 
@@ -158,11 +162,13 @@ def main():
         Path(j[4]).parent.mkdir(parents=True, exist_ok=True)
     originals = {r["id"]: str(HERE / r["master"]) for w in ("listed", "innocent") for r in manifest[w]}
     files = sorted(set(originals.values()) | {j[4] for j in jobs})
+    # One pool per phase: a pool's CPU time is counted when its workers exit.
     with Pool(args.jobs) as pool:
         pool.map(_make_copy, [(n, m, o, i) for _, i, n, m, o in jobs], chunksize=4)
-        clock.lap(f"{len(jobs)} copies")
-        cache_dir = HERE / ".cache" / "measured"  # keyed by file content and oracle version
-        cache_dir.mkdir(parents=True, exist_ok=True)
+    clock.lap(f"{len(jobs)} copies")
+    cache_dir = HERE / ".cache" / "measured"  # keyed by file content and oracle version
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with Pool(args.jobs) as pool:
         measured = dict(pool.imap_unordered(_measure, [(f, str(cache_dir)) for f in files], chunksize=4))
     clock.lap(f"oracle hashes of {len(files)} files")
 
@@ -194,10 +200,13 @@ def filter_key(radius, dihedral):
 
 def run_cli(data, work, cfg, clock):
     """Builds one filter per (radius, dihedral) from the CLI's hashes of the
-    listed originals; screens every file against each with every extra
-    variant on (`check --queries`); once more at r8 with `check`'s defaults,
-    to hold the emulated default verdicts to the real ones; times each
-    extra-variant setting on a sample; queries random hashes."""
+    listed originals. Screens every file once with `check --queries` and every
+    extra variant on (r8, dihedral), which prints each PDQ query it made; asks
+    every other filter about exactly those hashes with `query` (a filter
+    answers a hash the same whichever command asks); then runs `check` with its
+    defaults at r8 with and without dihedral, to hold the verdicts emulated
+    from those answers to real ones. Also times each extra-variant setting and
+    queries random hashes."""
     files = data["files"]
     listed_paths = [data["originals"][r["id"]] for r in data["manifest"]["listed"]]
     hashed = cli.hash_files(listed_paths)
@@ -206,26 +215,40 @@ def run_cli(data, work, cfg, clock):
     plist = fdir / "listed.pdq"
     plist.write_text("".join(f"{hashed[p][0]}\n" for p in listed_paths if hashed[p][0]))
     data["listed_cli"] = [hashed[p][0] for p in listed_paths]
-    checks, builds = {}, {}
+    builds = {}
     for dihedral in (False, True):
         for r in data["radii"]:
             key = filter_key(r, dihedral)
-            fpath = fdir / f"{key}.psf"
-            builds[key] = cli.build(fpath, plist, r, dihedral, data["target_rate"], salt(key))
-            checks[key] = cli.check(fpath, files, ALL_EXTRAS)
-            clock.lap(f"check {len(files)} files at {key}, extras {ALL_EXTRAS}")
-    data["cli_check"], data["cli_build"] = checks, builds
-    data["cli_default"] = cli.check(fdir / "r8-dih.psf", files)
-    clock.lap("check at r8-dih with the CLI's default variants")
+            builds[key] = cli.build(fdir / f"{key}.psf", plist, r, dihedral, data["target_rate"], salt(key))
+    data["cli_build"] = builds
+    screened = cli.check(fdir / f"{MEASURED}.psf", files, ALL_EXTRAS)
+    clock.lap(f"check {len(files)} files at {MEASURED}, extras {ALL_EXTRAS}")
 
-    # CPU time per file of each extra-variant setting, on every n-th file.
-    sample = files[::cfg["timing_share"]]
+    checks = {MEASURED: screened}
+    for key in builds:
+        if key == MEASURED:
+            continue
+        dihedral = key.endswith("-dih")
+        asked = sorted({q[2] for rec in screened.values() for q in rec["queries"] if dihedral or q[1] == "original"})
+        answers = dict(zip(asked, cli.query_pdq(fdir / f"{key}.psf", asked)))
+        checks[key] = {path: {"verdict": None, "pdq": rec["pdq"], "quality": rec["quality"],
+                              "queries": [[p, t, h, answers[h]] for p, t, h, _ in rec["queries"]
+                                          if dihedral or t == "original"]}
+                       for path, rec in screened.items()}
+    data["cli_check"] = checks
+    clock.lap(f"query the other {len(builds) - 1} filters")
+    data["cli_default"] = {key: cli.check(fdir / f"{key}.psf", files) for key in DEFAULT_RUNS}
+    clock.lap(f"check {len(files)} files with the CLI's defaults at {', '.join(DEFAULT_RUNS)}")
+
+    # CPU time per file of each extra-variant setting, on the originals (typical
+    # uploads, not the edited copies), each screened `timing_rounds` times.
+    sample = sorted(data["originals"].values()) * cfg["timing_rounds"]
     data["variant_cpu"] = {}
     for extra in ("none", "trim", "resample", "trim,resample"):
         before = cli.cpu_seconds()
         cli.check(fdir / "r8-dih.psf", sample, extra)
         data["variant_cpu"][extra] = {"files": len(sample), "cpu_s": cli.cpu_seconds() - before}
-    clock.lap(f"timing runs ({len(sample)} files x 4 settings)")
+    clock.lap(f"timing runs ({len(sample)} screenings x 4 settings)")
     data["random"] = random_queries(fdir, plist, cfg["random"])
     clock.lap("random queries")
 

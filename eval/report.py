@@ -41,15 +41,18 @@ def _stats(values):
 # made count. Each is a predicate on (preparation, turn).
 QUERY_SETS = {
     "as is (8 turns)": lambda p, t: p == "as-is",
-    "+ trim, unturned (+1)": lambda p, t: p == "as-is" or (p == "trimmed" and t == "original"),
-    "+ trim (+8)": lambda p, t: p in ("as-is", "trimmed"),
-    "+ resample, unturned (+1)": lambda p, t: p == "as-is" or (p == "resampled" and t == "original"),
-    "+ resample (+8)": lambda p, t: p in ("as-is", "resampled"),
-    "+ trim + resample (+16)": lambda p, t: True,
+    "+ trim (+1)": lambda p, t: p == "as-is" or (p == "trimmed" and t == "original"),
+    "+ trim, 8 turns (+8)": lambda p, t: p in ("as-is", "trimmed"),
+    "+ resample (+1)": lambda p, t: p == "as-is" or (p == "resampled" and t == "original"),
+    "+ resample, 8 turns (+8)": lambda p, t: p in ("as-is", "resampled"),
+    "+ trim + resample (+2)": lambda p, t: p == "as-is" or t == "original",
+    "+ trim + resample, 8 turns (+16)": lambda p, t: True,
 }
 # The set `check` uses for each `--extra-variants` value (as the Rust screener does).
-SET_OF_EXTRAS = {(): "as is (8 turns)", ("trim",): "+ trim (+8)", ("resample",): "+ resample (+8)",
-                 ("resample", "trim"): "+ trim + resample (+16)"}
+SET_OF_EXTRAS = {(): "as is (8 turns)", ("trim",): "+ trim (+1)", ("resample",): "+ resample (+1)",
+                 ("resample", "trim"): "+ trim + resample (+2)",
+                 ("trim", "turned"): "+ trim, 8 turns (+8)", ("resample", "turned"): "+ resample, 8 turns (+8)",
+                 ("resample", "trim", "turned"): "+ trim + resample, 8 turns (+16)"}
 
 
 def collect(data):

@@ -137,12 +137,12 @@ def render(res, data):
     L.append("## False matches\n")
     inn = res["innocent"]
     ds = res["default_set"]
-    rows = [[k, inn["false_matches"][k][ds], inn["false_matches"][k]["+ trim + resample (+16)"]] for k in sorted(
+    rows = [[k, inn["false_matches"][k][ds], inn["false_matches"][k]["+ trim + resample, 8 turns (+16)"]] for k in sorted(
         inn["false_matches"], key=lambda k: (k.endswith("dih"), int(k.split("-")[0][1:])))]
     L.append(f"{inn['files']} innocent files ({inn['screenable']} with quality >= 50) screened against every "
              f"filter; the closest any of them (best turned variant) comes to a listed hash is "
              f"**{inn['nearest_min']} bits** (1st percentile {inn['nearest_p1']:.0f}).\n")
-    L.append(_table(["filter", "innocent files flagged (default queries)", "with trim + resample"], rows) + "\n")
+    L.append(_table(["filter", "innocent files flagged (default queries)", "every extra, 8 turns"], rows) + "\n")
     if res["random"]:
         L.append("Random hashes (fixed seed) through `prescreen query` on stdin (`pdq HEX` lines), against "
                  "filters of the listed hashes built with `--no-dihedral` (so one query is one screened file) "
@@ -167,14 +167,14 @@ def render(res, data):
     L.append(_table(["variants", "r8", "r12", "r16", "r31", "rotation family, r16"], rows) + "\n")
     L.append("Same probe count (8 hashes); the derived ones are 8-18 bits off on turned copies because the "
              "pre-resize and the 64x64 decimation do not commute with turning. `check` computes turned pixels.\n")
-    L.append("**Extra preparations** (`check --extra-variants trim,resample`; src/variants.rs): the image with "
-             "uniform borders and letterbox bars trimmed, and an image under 512x512 resampled (bilinear) to "
-             "512x512, each hashed in the same eight turns as the image itself when it applies. Every query "
-             "reports whether it matched, so the rows below "
-             "are the filters' verdicts for each subset of queries. `+1` rows count only the unturned extra "
-             "image. Queries per file: mean over all screened files (copies and innocent); `applies` = share of "
-             "innocent photos (as they are) where the extra image exists; probes per file for a 1M list at 1e-6 "
-             "at r8 (docs/BENCHMARKS.md plan x queries / 8).\n")
+    L.append("**Extra preparations** (`check --extra-variants`; src/variants.rs): the image with uniform "
+             "borders and letterbox bars trimmed (`trim`), and an image under 512x512 resampled (bilinear) to "
+             "512x512 (`resample`), each queried as it is (1 query) or, with `turned`, in the eight turns the "
+             "image itself is queried in (8 queries), when it applies. The r8 `check` run made all of these "
+             "queries; each reports whether it matched, so the rows below are the filters' verdicts for each "
+             "subset. Queries per file: mean over all screened files (copies and innocent); `applies` = share of "
+             "the innocent photos as they are (typical uploads) that get the extra image; probes per file for a "
+             "1M list at 1e-6 at r8 (docs/BENCHMARKS.md plan x queries / 8).\n")
     from advice import PROBES_1M, variants_text
     rows = []
     for s_ in res["variants"]:

@@ -40,10 +40,10 @@ INNOCENT_TRANSFORMS = ("identical", "jpeg70", "thumb256", "mirror", "letterbox")
 
 # `check --extra-variants` for the measured runs: every extra, so that one run
 # per filter gives the verdict of every subset (each query says whether it matched).
-ALL_EXTRAS = "trim,resample"
+ALL_EXTRAS = "trim,resample,turned"
 # What `check` does without `--extra-variants` (Policy::default()); the run
 # without the flag must agree with it (checked in finish()).
-DEFAULT_EXTRAS = ()
+DEFAULT_EXTRAS = ("resample", "trim")
 # The filter every file is screened against with `check` and every extra on,
 # and the filters `check` runs against with its defaults (to check the emulation).
 MEASURED = "r8-dih"
@@ -244,11 +244,11 @@ def run_cli(data, work, cfg, clock):
     # uploads, not the edited copies), each screened `timing_rounds` times.
     sample = sorted(data["originals"].values()) * cfg["timing_rounds"]
     data["variant_cpu"] = {}
-    for extra in ("none", "trim", "resample", "trim,resample"):
+    for extra in ("none", "trim", "resample", "trim,resample", "trim,resample,turned"):
         before = cli.cpu_seconds()
         cli.check(fdir / "r8-dih.psf", sample, extra)
         data["variant_cpu"][extra] = {"files": len(sample), "cpu_s": cli.cpu_seconds() - before}
-    clock.lap(f"timing runs ({len(sample)} screenings x 4 settings)")
+    clock.lap(f"timing runs ({len(sample)} screenings x 5 settings)")
     data["random"] = random_queries(fdir, plist, cfg["random"])
     clock.lap("random queries")
 

@@ -52,8 +52,8 @@ pub struct Policy {
     /// By default, 50 (Meta's guidance).
     pub min_quality: u8,
     /// Extra PDQ queries from other preparations of the image (trimmed
-    /// borders, small images resampled), each with the same turns as the
-    /// image as it is. By default, none.
+    /// borders, small images resampled). By default, both, unturned
+    /// ([`ExtraVariants::default`]).
     pub extra_variants: ExtraVariants,
 }
 
@@ -193,8 +193,9 @@ impl<B: AsRef<[u8]>> Screener<B> {
         if original.quality < self.policy.min_quality {
             return (original, vec![Reason::LowQuality(original.quality)]);
         }
-        for (preparation, pixels) in variants::prepare(view, self.policy.extra_variants) {
-            self.query_prepared(preparation, pixels.view(), dihedral, queries);
+        let extra = self.policy.extra_variants;
+        for (preparation, pixels) in variants::prepare(view, extra) {
+            self.query_prepared(preparation, pixels.view(), dihedral && extra.turned, queries);
         }
         let mut matches: Vec<Reason> = Vec::new();
         for q in queries.iter().filter(|q| q.matched) {
@@ -205,11 +206,11 @@ impl<B: AsRef<[u8]>> Screener<B> {
         (original, matches)
     }
 
-    /// Hashes one prepared image (all eight turns when `dihedral`) and tests
+    /// Hashes one prepared image (all eight turns when `turned`) and tests
     /// each hash, unless the image's own quality is below the policy's
     /// minimum; returns the unturned hash.
-    fn query_prepared(&self, preparation: Preparation, view: PixelView<'_>, dihedral: bool, queries: &mut Vec<PdqQuery>) -> Pdq {
-        let hashes: Vec<(Dihedral, Pdq)> = if dihedral {
+    fn query_prepared(&self, preparation: Preparation, view: PixelView<'_>, turned: bool, queries: &mut Vec<PdqQuery>) -> Pdq {
+        let hashes: Vec<(Dihedral, Pdq)> = if turned {
             Dihedral::ALL.into_iter().zip(pdq::hash_turned(view)).collect()
         } else {
             vec![(Dihedral::Original, pdq::hash(view))]

@@ -44,16 +44,20 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
     let listed = pdq::hash(chelsea().view()).hash;
     assert!(pdq::hash(copy.view()).hash.distance(&listed) > 8);
 
-    let plain = screener(ExtraVariants::default()).screen_pixels(copy.view());
+    let none = ExtraVariants { trim: false, resample: false, turned: false };
+    let plain = screener(none).screen_pixels(copy.view());
     assert_eq!(plain.verdict, Verdict::Allow);
     assert_eq!(plain.queries.len(), 8);
     assert!(plain.queries.iter().all(|q| q.preparation == Preparation::AsIs && !q.matched));
 
-    let trim = ExtraVariants { trim: true, resample: false };
+    let trim = ExtraVariants { trim: true, resample: false, turned: false };
     let result = screener(trim).screen_pixels(copy.view());
     assert_eq!(result.verdict, Verdict::Flag);
     assert_eq!(result.reasons, [Reason::Pdq(Dihedral::Original)]);
-    assert_eq!(result.queries.len(), 16);
+    assert_eq!(result.queries.len(), 9, "the trimmed image is queried unturned");
+    let turned = screener(ExtraVariants { turned: true, ..trim }).screen_pixels(copy.view());
+    assert_eq!(turned.queries.len(), 16);
+    assert_eq!(turned.queries.iter().filter(|q| q.matched).count(), 1);
     let matched: Vec<_> = result.queries.iter().filter(|q| q.matched).collect();
     assert_eq!(matched.len(), 1);
     assert_eq!((matched[0].preparation, matched[0].turn), (Preparation::Trimmed, Dihedral::Original));
@@ -63,9 +67,20 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
 }
 
 #[test]
+fn default_policy_trims_and_resamples_unturned() {
+    let extra = Policy::default().extra_variants;
+    assert_eq!(extra, ExtraVariants { trim: true, resample: true, turned: false });
+    let copy = letterboxed(); // 451x451: both trimmed and resampled
+    let result = screener(extra).screen_pixels(copy.view());
+    let extras: Vec<_> = result.queries[8..].iter().map(|q| (q.preparation, q.turn)).collect();
+    assert_eq!(extras, [(Preparation::Trimmed, Dihedral::Original), (Preparation::Resampled, Dihedral::Original)]);
+    assert_eq!(result.verdict, Verdict::Flag);
+}
+
+#[test]
 fn every_query_is_reported_in_order_with_its_hash() {
     let image = chelsea(); // 451x300: small enough to resample, no border to trim
-    let both = ExtraVariants { trim: true, resample: true };
+    let both = ExtraVariants { trim: true, resample: true, turned: true };
     let result = screener(both).screen_pixels(image.view());
     assert_eq!(result.verdict, Verdict::Flag);
     let resampled = resample_small(image.view()).unwrap();

@@ -2,8 +2,8 @@
 //!
 //! Each file's digests are tested against the filter's digest sections; if the
 //! filter has a PDQ section, the file is decoded and its eight turned variants
-//! are tested too, and with `--extra-variants` the trimmed and resampled
-//! preparations of the image (docs/EVALUATION.md weighs them). One result per file, in order: by default a line
+//! are tested too, and (by default; `--extra-variants`) the image with uniform
+//! borders trimmed and a small image resampled (docs/EVALUATION.md weighs them). One result per file, in order: by default a line
 //! `VERDICT PATH reasons`, with `--json` one object per line. Exit 0 when
 //! nothing matched, 1 when any file was blocked or flagged, 2 when a file could
 //! not be read at all (after all files were processed).
@@ -34,8 +34,8 @@ pub struct Args {
     pdq_action: PdqActionArg,
     /// Extra PDQ queries, comma-separated: `trim` (uniform borders and
     /// letterbox bars cut off), `resample` (images under 512x512 stretched to
-    /// it), or `none`. Each one that applies to an image adds as many queries
-    /// as the image itself (8 with dihedral matching). By default, none.
+    /// it), `turned` (query those in all eight turns, not just as they are),
+    /// or `none`. By default, `trim,resample` (docs/EVALUATION.md).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     extra_variants: Vec<ExtraArg>,
     /// With `--json`, also list every PDQ query made (`queries`: preparation,
@@ -61,6 +61,7 @@ enum PdqActionArg {
 enum ExtraArg {
     Trim,
     Resample,
+    Turned,
     None,
 }
 
@@ -69,7 +70,11 @@ fn extra_variants(list: &[ExtraArg]) -> ExtraVariants {
     if list.is_empty() {
         return Policy::default().extra_variants;
     }
-    ExtraVariants { trim: list.contains(&ExtraArg::Trim), resample: list.contains(&ExtraArg::Resample) }
+    ExtraVariants {
+        trim: list.contains(&ExtraArg::Trim),
+        resample: list.contains(&ExtraArg::Resample),
+        turned: list.contains(&ExtraArg::Turned),
+    }
 }
 
 /// How many files are screened between two writes to stdout.

@@ -50,6 +50,17 @@ def pays(res, name, radius):
     return gain >= MIN_GAIN and clean and extra <= MAX_EXTRA_QUERIES, gain, extra
 
 
+def verdict(ok, on):
+    """Whether the rule says a variant pays, and whether `check`'s default agrees."""
+    rule = (f"(rule: at least {100 * MIN_GAIN:g} points at the default radius, no innocent file flagged, at most "
+            f"{100 * MAX_EXTRA_QUERIES:.0f}% more queries)")
+    if ok:
+        return f"**Pays** {rule}; " + ("`check` has it on by default." if on else
+                                        "**but `check` has it off by default: the default disagrees.**")
+    return f"**Does not pay** {rule}; " + ("**but `check` has it on by default: the default disagrees.**" if on
+                                            else "`check` has it off by default.")
+
+
 def variants_text(res, radii):
     """One bullet per extra variant: what it gains, what it costs, whether it pays."""
     rows = variant_rows(res)
@@ -71,7 +82,7 @@ def variants_text(res, radii):
             f"{_pct(base['recall'][str(radius)])} -> {_pct(s['recall'][str(radius)])} "
             f"({100 * gain:+.1f} points; r8/r12/r16: "
             + ", ".join(f"{100 * (s['recall'][str(r)] - base['recall'][str(r)]):+.1f}" for r in (8, 12, 16))
-            + "); at r16 on its targets: " + "; ".join(gains)
+            + "); at r16 on its targets: " + ("; ".join(gains) or "none in this run")
             + f". Queried in 8 turns instead of 1 it gets {_pct(eight['recall'][str(radius)])} at r{radius} for "
             f"{eight['queries_mean']:.2f} queries per file. It applies to "
             f"{_pct(s['fires_innocent_originals'])} of the innocent photos as they are; over all files screened "
@@ -80,8 +91,7 @@ def variants_text(res, radii):
             f"queries per file, so a file that gets 9 has 9/8 the per-file rate). Innocent files flagged at "
             f"r{radius}: "
             f"{s['innocent_flagged'][str(radius)]}; closest innocent hash {s['innocent_nearest']} bits."
-            + " (CPU time: see Timings.)" + (" **Pays: on by default.**" if ok else
-                                              " **Does not pay: off by default** (opt in with `--extra-variants`)."))
+            + " (CPU time: see Timings.) " + verdict(ok, key in res["default_extras"]))
     s, t = rows["+ trim + resample (+2)"], rows["+ trim + resample, 8 turns (+16)"]
     out.append(
         f"- **Both, as `check` does by default** (`trim,resample`): {_pct(s['recall'][str(radius)])} at r{radius} "

@@ -227,5 +227,6 @@ def timings(data):
         base = vc["none"]["cpu_s"] / vc["none"]["files"]
         L.append("Relative to no extra variants: " + ", ".join(
             f"`{k}` {100 * (v['cpu_s'] / v['files'] / base - 1):+.0f}%" for k, v in vc.items() if k != "none")
-            + " CPU per file (every file pays the trim scan; only those the extra applies to pay 8 more PDQ runs).\n")
+            + " CPU per file (every file pays the border scan; only a file the extra applies to pays its PDQ "
+              "runs, 1 each, or 8 with `turned`).\n")
     return "\n".join(L)

@@ -1,6 +1,7 @@
-// Where screening runs: a module Web Worker (default) or the page itself.
-// Both expose start(init) -> info, screen(source, onProgress), pixels(w, h, rgba),
-// trap(), close(), and `instances` (how many wasm instances were started).
+// Where screening runs: a pool of module Web Workers (default), one worker,
+// or the page itself. All expose start(init) -> info, screen(source,
+// onProgress), pixels(w, h, rgba), trap(), close(), and `instances` (how many
+// wasm instances were started).
 
 function failure(error) {
   return Object.assign(new Error(error.message), { code: error.code, fatal: error.fatal });
@@ -19,6 +20,8 @@ export class WorkerBackend {
     this.instances = 0;
     this.worker = null;
     this.init = null;
+    /** Screening requests sent and not yet answered (the pool balances on it). */
+    this.busy = 0;
   }
 
   async start(init) {
@@ -88,17 +91,28 @@ export class WorkerBackend {
     }
   }
 
+  /** `request`, counted in `busy` until it settles. */
+  counted(message, transfer, options) {
+    this.busy += 1;
+    const done = () => {
+      this.busy -= 1;
+    };
+    const reply = this.request(message, transfer, options);
+    reply.then(done, done);
+    return reply;
+  }
+
   screen(source, onProgress) {
     if (source instanceof Uint8Array) {
       // Bytes handed over by the caller are transferred, not copied.
-      return this.request({ type: 'screen', file: source }, [source.buffer], { onProgress });
+      return this.counted({ type: 'screen', file: source }, [source.buffer], { onProgress });
     }
-    return this.request({ type: 'screen', file: source }, [], { onProgress });
+    return this.counted({ type: 'screen', file: source }, [], { onProgress });
   }
 
   pixels(width, height, rgba) {
     const copy = new Uint8Array(rgba).buffer;
-    return this.request({ type: 'pixels', width, height, data: copy }, [copy]);
+    return this.counted({ type: 'pixels', width, height, data: copy }, [copy]);
   }
 
   trap() {
@@ -110,6 +124,62 @@ export class WorkerBackend {
     this.worker = null;
     for (const [, entry] of this.pending) entry.reject(failure({ code: 'internal', message: 'the screener was closed' }));
     this.pending.clear();
+  }
+}
+
+/** The most workers a pool starts, whatever `navigator.hardwareConcurrency` says. */
+export const MAX_WORKERS = 4;
+
+/**
+ * Up to `size` workers (each loads the filter once, when it starts). The
+ * first starts with the screener; another starts when a file arrives while
+ * every running one is busy. Each file goes to the least busy worker; each
+ * worker recovers from a trap on its own (WorkerBackend).
+ */
+export class WorkerPool {
+  constructor(module, size) {
+    this.module = module;
+    this.size = Math.max(1, Math.min(MAX_WORKERS, Math.floor(size) || 1));
+    this.workers = [];
+    this.init = null;
+  }
+
+  async start(init) {
+    this.init = init;
+    const first = new WorkerBackend(this.module);
+    this.workers.push(first);
+    return first.start(init);
+  }
+
+  /** The least busy worker; a new one if all are busy and the pool may grow. */
+  pick() {
+    const idle = this.workers.reduce((best, w) => (w.busy < best.busy ? w : best));
+    if (idle.busy === 0 || this.workers.length >= this.size) return idle;
+    const fresh = new WorkerBackend(this.module);
+    this.workers.push(fresh);
+    // Its init is queued in the worker ahead of the request sent next.
+    fresh.start(this.init).catch(() => {});
+    return fresh;
+  }
+
+  screen(source, onProgress) {
+    return this.pick().screen(source, onProgress);
+  }
+
+  pixels(width, height, rgba) {
+    return this.pick().pixels(width, height, rgba);
+  }
+
+  trap() {
+    return this.workers[0].trap();
+  }
+
+  get instances() {
+    return this.workers.reduce((n, w) => n + w.instances, 0);
+  }
+
+  close() {
+    for (const w of this.workers) w.close();
   }
 }
 
@@ -131,7 +201,7 @@ export class InlineBackend {
     await this.engine.loadWasm(this.module);
     this.instances = 1;
     this.screener = this.engine.openScreener(init);
-    return { wantsPixels: this.screener.wantsPixels(), maxDecodeBytes: this.screener.maxDecodeBytes() };
+    return this.engine.filterInfo(this.screener);
   }
 
   run(job) {

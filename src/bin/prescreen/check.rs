@@ -10,7 +10,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use prescreen::{Limits, PdqAction, Policy, Reason, Screener, Screening};
+use prescreen::{DecodeMode, Limits, PdqAction, Policy, Reason, Screener, Screening};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -22,7 +22,8 @@ use crate::output::{write_json_line, CliError, JsonError, Outcome};
 #[derive(clap::Args)]
 pub struct Args {
     /// One JSON object per line (path, verdict, reasons, pdq, quality, md5,
-    /// sha1, sha256, width, height, error) instead of `VERDICT PATH reasons`.
+    /// sha1, sha256 (null for a kind the filter has no section for: it is not
+    /// computed), width, height, error) instead of `VERDICT PATH reasons`.
     #[arg(long)]
     json: bool,
     /// Require the filter to be signed by this Ed25519 public key (64 hex digits, or a file holding them).
@@ -31,6 +32,11 @@ pub struct Args {
     /// What a PDQ near-match does: `flag` (default) or `block`.
     #[arg(long, value_enum, default_value_t = PdqActionArg::Flag)]
     pdq_action: PdqActionArg,
+    /// Decode large baseline JPEGs at 1/4 or 1/8 scale for the perceptual
+    /// check, as the browser does by default: faster, PDQ a few bits from
+    /// the exact hash. Exact (every pixel) by default.
+    #[arg(long)]
+    fast: bool,
     /// The filter file (.psf).
     filter: PathBuf,
     /// The files to screen.
@@ -56,7 +62,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         PdqActionArg::Block => PdqAction::Block,
     };
     let limits = Limits::default();
-    let screener = Screener::new(filter, Policy { pdq_action, ..Policy::default() }, limits);
+    let decode = if args.fast { DecodeMode::Fast } else { DecodeMode::Exact };
+    let screener = Screener::new(filter, Policy { pdq_action, decode, ..Policy::default() }, limits);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let (mut matched, mut unreadable) = (false, false);
     for batch in args.files.chunks(BATCH) {
@@ -153,7 +160,7 @@ impl FileResult {
     }
 
     fn screened(path: &Path, screening: &Screening) -> Self {
-        let hex = |bytes: &[u8]| Some(prescreen::hex::encode(bytes));
+        let hex = |bytes: &[u8]| prescreen::hex::encode(bytes);
         let digests = screening.digests.as_ref();
         FileResult {
             path: path.to_string_lossy().into_owned(),
@@ -161,9 +168,9 @@ impl FileResult {
             reasons: screening.reasons.iter().map(JsonReason::from).collect(),
             pdq: screening.pdq.map(|p| p.hash.to_hex()),
             quality: screening.pdq.map(|p| p.quality),
-            md5: digests.and_then(|d| hex(&d.md5)),
-            sha1: digests.and_then(|d| hex(&d.sha1)),
-            sha256: digests.and_then(|d| hex(&d.sha256)),
+            md5: digests.and_then(|d| d.md5.map(|x| hex(&x))),
+            sha1: digests.and_then(|d| d.sha1.map(|x| hex(&x))),
+            sha256: digests.and_then(|d| d.sha256.map(|x| hex(&x))),
             width: screening.size.map(|s| s.0),
             height: screening.size.map(|s| s.1),
             error: screening.reasons.iter().find_map(|r| match r {

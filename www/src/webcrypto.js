@@ -1,13 +1,12 @@
-// The browser's own SHA-1/SHA-256 (WebCrypto) where it beats our wasm
-// digests. crypto.subtle.digest needs the whole buffer at once (no
-// streaming) and has no MD5; it runs off the calling thread, so it overlaps
-// with the wasm decode. Thresholds from benches/browser.mjs (Chromium,
-// docs/BENCHMARKS.md, "Digests: WebCrypto vs wasm").
+// The browser's own SHA-1/SHA-256 (WebCrypto) instead of our wasm digests.
+// Measured in Chromium (benches/browser.mjs; docs/BENCHMARKS.md, "Digests:
+// WebCrypto vs wasm"), WebCrypto was faster at every size from 100 KB to
+// 100 MB, for both. But crypto.subtle.digest needs the whole buffer at once
+// (no streaming) and has no MD5: it is used for files read whole anyway (up
+// to the decode limit); bigger files stream through wasm, so memory stays
+// bounded. It runs off the calling thread, so it overlaps the wasm decode.
 
-/** From this size on, WebCrypto is faster than wasm for a kind (bytes). */
-const FASTER_FROM = { sha1: 0, sha256: 0 };
-
-/** Above this, files are streamed through wasm rather than read whole. */
+/** Files up to this size are read whole; above it, digests stream through wasm. */
 export const WEBCRYPTO_MAX_BYTES = 64 << 20;
 
 const ALGORITHM = { sha1: 'SHA-1', sha256: 'SHA-256' };
@@ -15,7 +14,7 @@ const ALGORITHM = { sha1: 'SHA-1', sha256: 'SHA-256' };
 /** Which of `kinds` to compute with WebCrypto for a file of `size` bytes. */
 export function webCryptoKinds(kinds, size) {
   if (!globalThis.crypto?.subtle || size > WEBCRYPTO_MAX_BYTES) return [];
-  return kinds.filter((kind) => kind in FASTER_FROM && size >= FASTER_FROM[kind]);
+  return kinds.filter((kind) => kind in ALGORITHM);
 }
 
 /** The digest of `kind` over `bytes`, as a Uint8Array. */

@@ -186,6 +186,11 @@ describe('issue 5 in the browser', { timeout: 240_000 }, () => {
     const displayed = nativeHash(DISPLAYED).pdq;
     assert.ok(bitsApart(browserDecoded.hashes.pdq, displayed) <= 2, `${bitsApart(browserDecoded.hashes.pdq, displayed)} bits from the displayed image`);
     assert.ok(bitsApart(browserDecoded.hashes.pdq, wasmDecoded.hashes.pdq) > 31, 'no match against the stored orientation without dihedral variants');
+    // A dihedral filter listing the stored pixels' hash still catches it, as a turned variant.
+    const storedListed = [...readFileSync(buildFilter([ORIENTED], { kinds: ['pdq'] }))];
+    const [caught] = await screenAll(page, { decoder: 'browser', filter: storedListed });
+    assert.equal(caught.verdict, 'flag');
+    assert.match(caught.reasons[0].variant, /^rotate(90|270)$/);
     await context.close();
   });
 });

@@ -96,6 +96,8 @@ export async function screenBlob(screener, blob, onProgress) {
   const t1 = now();
   // WebCrypto runs off this thread: start it first, let wasm work meanwhile.
   const native = outside.map((kind) => webCryptoDigest(kind, whole));
+  // Awaited below; until then a failure must not count as unhandled.
+  for (const pending of native) pending.catch(() => {});
   const digests = await wasmDigests(screener.kinds.filter((k) => !outside.includes(k)), blob, whole, size, onProgress, clock);
   const t2 = now();
   let image;

@@ -77,11 +77,14 @@ describe('issue 5 in the browser', { timeout: 240_000 }, () => {
     const { context, page } = await openPage([BIG]);
     const [fast] = await screenAll(page, {});
     const [exact] = await screenAll(page, { decode: 'exact' });
+    const [inline] = await screenAll(page, { worker: false });
     const native = nativeHash(BIG);
     const nativeFast = nativeHash(BIG, '--fast');
     assert.equal(nativeFast.reduction, 4, 'the 12 MP JPEG takes the 1/4 path');
     assert.equal(exact.hashes.pdq, native.pdq);
     assert.equal(fast.hashes.pdq, nativeFast.pdq);
+    assert.equal(inline.hashes.pdq, nativeFast.pdq, 'the same on the page\'s thread (worker: false)');
+    assert.equal(inline.hashes.sha256, fast.hashes.sha256);
     assert.ok(bitsApart(fast.hashes.pdq, exact.hashes.pdq) <= 6, 'fast stays within a few bits of exact');
     // Both report the size the file declares, not the reduced decode's.
     assert.deepEqual([fast.width, fast.height, exact.width, exact.height], [4000, 3000, 4000, 3000]);

@@ -64,11 +64,16 @@ async function wasmDigests(kinds, blob, whole, size, onProgress, clock) {
     }
     return digester.finish();
   } finally {
-    try {
-      digester.free();
-    } catch {
-      // After a trap the instance is gone; the original error is what matters.
-    }
+    release(digester);
+  }
+}
+
+/** Frees a wasm object still held here (after a trap the instance is gone). */
+function release(object) {
+  try {
+    object?.free();
+  } catch {
+    // The original error is what matters.
   }
 }
 
@@ -98,24 +103,38 @@ export async function screenBlob(screener, blob, onProgress) {
   const native = outside.map((kind) => webCryptoDigest(kind, whole));
   // Awaited below; until then a failure must not count as unhandled.
   for (const pending of native) pending.catch(() => {});
-  const digests = await wasmDigests(screener.kinds.filter((k) => !outside.includes(k)), blob, whole, size, onProgress, clock);
+  let digests = await wasmDigests(screener.kinds.filter((k) => !outside.includes(k)), blob, whole, size, onProgress, clock);
   const t2 = now();
   let image;
   let pixels;
+  let result;
   const extra = [];
-  if (decodable && screener.decoder === 'browser') {
-    try {
-      pixels = await decodeInBrowser(inMemory ? new Blob([whole]) : blob);
-    } catch (err) {
-      extra.push(notDecoded(err.code ?? 'unsupported-format', `the browser could not decode it: ${err.message}`));
+  let t3;
+  let t4;
+  try {
+    if (decodable && screener.decoder === 'browser') {
+      try {
+        pixels = await decodeInBrowser(inMemory ? new Blob([whole]) : blob);
+      } catch (err) {
+        extra.push(notDecoded(err.code ?? 'unsupported-format', `the browser could not decode it: ${err.message}`));
+      }
+    } else if (decodable) {
+      image = wasm.decodeImage(whole);
     }
-  } else if (decodable) {
-    image = wasm.decodeImage(whole);
+    t3 = now();
+    for (const [i, kind] of outside.entries()) digests.set(kind, await native[i]);
+    t4 = now();
+    // Both move into wasm with the call (even if it throws): nothing left to free.
+    const [moved, movedImage] = [digests, image];
+    digests = image = undefined;
+    result = pixels
+      ? wasm.screenPixels(pixels.width, pixels.height, pixels.data, moved)
+      : wasm.screenImage(moved, movedImage);
+  } finally {
+    // On a failure before the call, the decoded pixels leave wasm memory now.
+    release(digests);
+    release(image);
   }
-  const t3 = now();
-  for (const [i, kind] of outside.entries()) digests.set(kind, await native[i]);
-  const t4 = now();
-  const result = pixels ? wasm.screenPixels(pixels.width, pixels.height, pixels.data, digests) : wasm.screenImage(digests, image);
   const t5 = now();
   if (wasm.wantsPixels() && !decodable) {
     extra.push(notDecoded('too-large', `${size} bytes is over the decode limit of ${wasm.maxDecodeBytes()} bytes`));

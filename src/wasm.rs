@@ -235,7 +235,13 @@ impl JsDigests {
         digests_object(&self.inner)
     }
 
-    /// Adds the digest of `kind` computed elsewhere (the browser's WebCrypto);
+    /// The digest of `kind` (`"md5"`, `"sha1"`, `"sha256"`) as bytes, or
+    /// `undefined` when it was not computed.
+    pub fn get(&self, kind: &str) -> Result<Option<Vec<u8>>, JsValue> {
+        Ok(self.inner.get(digest_kind(kind)?).map(<[u8]>::to_vec))
+    }
+
+    /// Adds the digest of `kind` computed elsewhere (WebCrypto, another worker);
     /// fails with `invalid-argument` for an unknown kind or a wrong length.
     pub fn set(&mut self, kind: &str, bytes: &[u8]) -> Result<(), JsValue> {
         self.inner.set(digest_kind(kind)?, bytes).map_err(|e| to_js(&e))

@@ -163,6 +163,9 @@ fn digests_the_filter_needs_must_be_given_and_may_come_from_outside() {
     let mut outside = JsDigester::new(Some(vec![])).unwrap().finish().unwrap();
     assert_eq!(error_code(outside.set("sha256", &[0; 20])), "invalid-argument");
     outside.set("sha256", &crate::hex::decode::<32>(LISTED_SHA256).unwrap()).unwrap();
+    assert_eq!(outside.get("sha256").unwrap(), Some(crate::hex::decode::<32>(LISTED_SHA256).unwrap().to_vec()));
+    assert_eq!(outside.get("md5").unwrap(), None);
+    assert_eq!(error_code(outside.get("crc32")), "invalid-argument");
     let blocked: JsValue = screener.screen_parts(outside, None).unwrap().into();
     assert_eq!(text(&blocked, "verdict"), "block");
 }

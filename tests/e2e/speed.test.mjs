@@ -150,6 +150,26 @@ describe('issue 5 in the browser', { timeout: 240_000 }, () => {
     await context.close();
   });
 
+  test('a large file\'s MD5 comes from a second worker while the first decodes', async () => {
+    const { context, page } = await openPage([BIG]);
+    const outcome = await page.evaluate(async () => {
+      const { createScreener } = await import('/pkg/index.js');
+      const screener = await createScreener({ filter: '/filter.psf' });
+      const before = screener.__instances;
+      const result = await screener.screen(document.querySelector('#files').files[0]);
+      const after = screener.__instances;
+      screener.close();
+      return { before, after, cores: navigator.hardwareConcurrency, md5: result.hashes.md5, sha1: result.hashes.sha1, verdict: result.verdict };
+    });
+    const bytes = readFileSync(BIG);
+    assert.equal(outcome.md5, createHash('md5').update(bytes).digest('hex'));
+    assert.equal(outcome.sha1, createHash('sha1').update(bytes).digest('hex'));
+    assert.equal(outcome.verdict, 'allow');
+    assert.equal(outcome.before, 1);
+    assert.equal(outcome.after, Math.min(2, outcome.cores), 'one file, and a helper where there is a second core');
+    await context.close();
+  });
+
   test('decoder "browser" screens an AVIF our wasm cannot decode', async () => {
     const { context, page } = await openPage([AVIF, LISTED_AVIF]);
     const [wasmAvif] = await screenAll(page, {});

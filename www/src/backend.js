@@ -2,6 +2,7 @@
 // or the page itself. All expose start(init) -> info, screen(source,
 // onProgress), pixels(w, h, rgba), trap(), close(), and `instances` (how many
 // wasm instances were started).
+import { WEBCRYPTO_MAX_BYTES } from './webcrypto.js';
 
 function failure(error) {
   return Object.assign(new Error(error.message), { code: error.code, fatal: error.fatal });
@@ -84,7 +85,8 @@ export class WorkerBackend {
     this.spawn().catch(() => {});
     for (const [, entry] of survivors) {
       if (entry.resend) {
-        this.request(entry.message, [], { resend: true, onProgress: entry.onProgress }).then(entry.resolve, entry.reject);
+        const message = { ...entry.message, help: undefined };
+        this.request(message, [], { resend: true, onProgress: entry.onProgress }).then(entry.resolve, entry.reject);
       } else {
         entry.reject(failure({ code: 'internal', message: 'the screening worker was replaced' }));
       }
@@ -102,12 +104,21 @@ export class WorkerBackend {
     return reply;
   }
 
-  screen(source, onProgress) {
+  screen(source, onProgress, help) {
     if (source instanceof Uint8Array) {
       // Bytes handed over by the caller are transferred, not copied.
       return this.counted({ type: 'screen', file: source }, [source.buffer], { onProgress });
     }
+    if (help) {
+      // If this worker is replaced, the file is sent again without the help.
+      return this.counted({ type: 'screen', file: source, help }, [help.port], { onProgress, resend: true });
+    }
     return this.counted({ type: 'screen', file: source }, [], { onProgress });
+  }
+
+  /** Wasm digests of `kinds` over a Blob, for another worker's screening. */
+  digest(source, kinds) {
+    return this.counted({ type: 'digest', file: source, kinds }, []);
   }
 
   pixels(width, height, rgba) {
@@ -130,6 +141,14 @@ export class WorkerBackend {
 /** The most workers a pool starts, whatever `navigator.hardwareConcurrency` says. */
 export const MAX_WORKERS = 4;
 
+/** Files from this size on get their wasm digests (MD5) from an idle worker while another decodes. */
+const HELP_MIN_BYTES = 1 << 20;
+
+/** The digests WebCrypto computes in the screening worker itself (webcrypto.js). */
+function viaWebCrypto(size) {
+  return globalThis.crypto?.subtle && size <= WEBCRYPTO_MAX_BYTES ? ['sha1', 'sha256'] : [];
+}
+
 /**
  * Up to `size` workers (each loads the filter once, when it starts). The
  * first starts with the screener; another starts when a file arrives while
@@ -148,22 +167,49 @@ export class WorkerPool {
     this.init = init;
     const first = new WorkerBackend(this.module);
     this.workers.push(first);
-    return first.start(init);
+    this.info = await first.start(init);
+    return this.info;
+  }
+
+  /** A new worker; its init is queued in the worker ahead of the request sent next. */
+  grow() {
+    const fresh = new WorkerBackend(this.module);
+    this.workers.push(fresh);
+    fresh.start(this.init).catch(() => {});
+    return fresh;
   }
 
   /** The least busy worker; a new one if all are busy and the pool may grow. */
   pick() {
     const idle = this.workers.reduce((best, w) => (w.busy < best.busy ? w : best));
     if (idle.busy === 0 || this.workers.length >= this.size) return idle;
-    const fresh = new WorkerBackend(this.module);
-    this.workers.push(fresh);
-    // Its init is queued in the worker ahead of the request sent next.
-    fresh.start(this.init).catch(() => {});
-    return fresh;
+    return this.grow();
+  }
+
+  /**
+   * An idle worker (other than `worker`) to compute a large file's wasm
+   * digests while `worker` decodes it: with a free core, MD5 no longer
+   * adds to the file's time. Null when none is free or nothing to gain.
+   */
+  helperFor(worker, source) {
+    if (!(source instanceof Blob) || source.size < HELP_MIN_BYTES) return null;
+    const kinds = (this.info?.digests ?? []).filter((k) => !viaWebCrypto(source.size).includes(k));
+    if (kinds.length === 0) return null;
+    const idle = this.workers.find((w) => w !== worker && w.busy === 0);
+    const helper = idle ?? (this.workers.length < this.size ? this.grow() : null);
+    return helper && { helper, kinds };
   }
 
   screen(source, onProgress) {
-    return this.pick().screen(source, onProgress);
+    const worker = this.pick();
+    const help = this.helperFor(worker, source);
+    if (!help) return worker.screen(source, onProgress);
+    const { port1, port2 } = new MessageChannel();
+    help.helper.digest(source, help.kinds).then(
+      (digests) => port1.postMessage({ ok: true, digests }),
+      () => port1.postMessage({ ok: false }),
+    );
+    return worker.screen(source, onProgress, { port: port2, kinds: help.kinds });
   }
 
   pixels(width, height, rgba) {

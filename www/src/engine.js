@@ -89,7 +89,7 @@ function notDecoded(code, message) {
  * decode limit, decode (wasm, or the browser's decoder) + PDQ + probe.
  * `blob` may also be a Uint8Array (bytes transferred from the page).
  */
-export async function screenBlob(screener, blob, onProgress) {
+export async function screenBlob(screener, blob, onProgress, help) {
   const { wasm } = screener;
   const t0 = now();
   const inMemory = blob instanceof Uint8Array;
@@ -103,7 +103,11 @@ export async function screenBlob(screener, blob, onProgress) {
   const native = outside.map((kind) => webCryptoDigest(kind, whole));
   // Awaited below; until then a failure must not count as unhandled.
   for (const pending of native) pending.catch(() => {});
-  let digests = await wasmDigests(screener.kinds.filter((k) => !outside.includes(k)), blob, whole, size, onProgress, clock);
+  // Kinds another worker of the pool computes meanwhile (see helped()).
+  const helpedKinds = help ? help.kinds.filter((k) => screener.kinds.includes(k) && !outside.includes(k)) : [];
+  const fromHelper = help ? new Promise((resolve) => (help.port.onmessage = (event) => resolve(event.data))) : null;
+  const ownKinds = screener.kinds.filter((k) => !outside.includes(k) && !helpedKinds.includes(k));
+  let digests = await wasmDigests(ownKinds, blob, whole, size, onProgress, clock);
   const t2 = now();
   let image;
   let pixels;
@@ -123,6 +127,7 @@ export async function screenBlob(screener, blob, onProgress) {
     }
     t3 = now();
     for (const [i, kind] of outside.entries()) digests.set(kind, await native[i]);
+    if (help) await helped(digests, helpedKinds, fromHelper, help.port, () => wasmDigests(helpedKinds, blob, whole, size, null, clock));
     t4 = now();
     // Both move into wasm with the call (even if it throws): nothing left to free.
     const [moved, movedImage] = [digests, image];
@@ -150,6 +155,37 @@ export async function screenBlob(screener, blob, onProgress) {
     total: t5 - t0,
   };
   return result;
+}
+
+/**
+ * Adds the digests another worker computed (`{ ok, digests: { kind: bytes } }`
+ * on `port`); if it failed, computes them here after all.
+ */
+async function helped(digests, kinds, reply, port, ownDigests) {
+  if (kinds.length === 0) {
+    port.close();
+    return;
+  }
+  const { ok, digests: theirs } = await reply;
+  port.close();
+  let mine = null;
+  if (!ok || kinds.some((kind) => !theirs?.[kind])) mine = await ownDigests();
+  try {
+    for (const kind of kinds) digests.set(kind, mine ? mine.get(kind) : theirs[kind]);
+  } finally {
+    release(mine);
+  }
+}
+
+/** The wasm digests of `kinds` (those the filter has) over a Blob, as `{ kind: Uint8Array }`. */
+export async function digestBlob(screener, blob, kinds) {
+  const wanted = kinds.filter((k) => screener.kinds.includes(k));
+  const digests = await wasmDigests(wanted, blob, null, blob.size, null, { read: 0 });
+  try {
+    return Object.fromEntries(wanted.map((kind) => [kind, digests.get(kind)]));
+  } finally {
+    release(digests);
+  }
 }
 
 /** Screens raw RGBA pixels (width x height x 4 bytes); no digests. */

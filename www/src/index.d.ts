@@ -22,7 +22,8 @@ export interface ScreenerOptions {
   /**
    * The most workers screening several files at once (each loads the filter
    * once). By default `navigator.hardwareConcurrency`, never more than 4; a
-   * worker starts only when every running one is busy.
+   * worker starts only when every running one is busy. A file of 1 MB or
+   * more gets its MD5 from a second, idle worker while the first decodes it.
    */
   workers?: number;
   /**

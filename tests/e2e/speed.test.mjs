@@ -156,13 +156,26 @@ describe('issue 5 in the browser', { timeout: 240_000 }, () => {
       const { createScreener } = await import('/pkg/index.js');
       const screener = await createScreener({ filter: '/filter.psf' });
       const before = screener.__instances;
-      const result = await screener.screen(document.querySelector('#files').files[0]);
+      const file = document.querySelector('#files').files[0];
+      const result = await screener.screen(file);
       const after = screener.__instances;
+      screener.__failNextHelpForTesting();
+      const unhelped = await screener.screen(file);
       screener.close();
-      return { before, after, cores: navigator.hardwareConcurrency, md5: result.hashes.md5, sha1: result.hashes.sha1, verdict: result.verdict };
+      return {
+        before,
+        after,
+        cores: navigator.hardwareConcurrency,
+        md5: result.hashes.md5,
+        sha1: result.hashes.sha1,
+        verdict: result.verdict,
+        unhelped: [unhelped.hashes.md5, unhelped.verdict, unhelped.error ?? null],
+      };
     });
     const bytes = readFileSync(BIG);
     assert.equal(outcome.md5, createHash('md5').update(bytes).digest('hex'));
+    // When the helper fails, the screening worker computes the MD5 itself.
+    assert.deepEqual(outcome.unhelped, [outcome.md5, 'allow', null]);
     assert.equal(outcome.sha1, createHash('sha1').update(bytes).digest('hex'));
     assert.equal(outcome.verdict, 'allow');
     assert.equal(outcome.before, 1);

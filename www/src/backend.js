@@ -161,6 +161,8 @@ export class WorkerPool {
     this.size = Math.max(1, Math.min(MAX_WORKERS, Math.floor(size) || 1));
     this.workers = [];
     this.init = null;
+    /** Test hook: the next helper's digests are reported as failed. */
+    this.failHelp = false;
   }
 
   async start(init) {
@@ -205,8 +207,10 @@ export class WorkerPool {
     const help = this.helperFor(worker, source);
     if (!help) return worker.screen(source, onProgress);
     const { port1, port2 } = new MessageChannel();
+    const failing = this.failHelp;
+    this.failHelp = false;
     help.helper.digest(source, help.kinds).then(
-      (digests) => port1.postMessage({ ok: true, digests }),
+      (digests) => port1.postMessage(failing ? { ok: false } : { ok: true, digests }),
       () => port1.postMessage({ ok: false }),
     );
     return worker.screen(source, onProgress, { port: port2, kinds: help.kinds });

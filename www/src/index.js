@@ -173,6 +173,10 @@ export async function createScreener({
     async __trapForTesting() {
       return backend.trap();
     },
+    /** Test hook: the next file's helper worker reports a failure (its screening worker must compute the digests itself). */
+    __failNextHelpForTesting() {
+      if (backend) backend.failHelp = true;
+    },
     /** How many wasm instances (workers) have been started, for tests. */
     get __instances() {
       return backend?.instances ?? 0;

@@ -1,7 +1,7 @@
 //! Screening: hashes of one file + a filter + a policy -> a verdict with reasons.
 
-use crate::decode::{decode, Decoded, Limits};
-use crate::digest::{digest, Digests};
+use crate::decode::{decode_for_pdq, DecodeMode, Decoded, Limits};
+use crate::digest::{Digester, Digests};
 use crate::error::Error;
 use crate::filter::{DigestKind, Filter};
 use crate::pdq::{self, Dihedral, Pdq};
@@ -55,11 +55,21 @@ pub struct Policy {
     /// borders, small images resampled). By default, both, unturned
     /// ([`ExtraVariants::default`]).
     pub extra_variants: ExtraVariants,
+    /// How images are decoded for PDQ. By default, [`DecodeMode::Exact`]:
+    /// the CLI and the server are the authority. The browser package opts
+    /// into [`DecodeMode::Fast`] (hashes up to a few bits from exact on
+    /// large baseline JPEGs; docs/DESIGN-decoding.md).
+    pub decode: DecodeMode,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { pdq_action: PdqAction::Flag, min_quality: 50, extra_variants: ExtraVariants::default() }
+        Policy {
+            pdq_action: PdqAction::Flag,
+            min_quality: 50,
+            extra_variants: ExtraVariants::default(),
+            decode: DecodeMode::Exact,
+        }
     }
 }
 
@@ -130,12 +140,50 @@ impl<B: AsRef<[u8]>> Screener<B> {
         self.filter.pdq_params().is_some()
     }
 
-    /// Screens a whole file held in memory: digests, then (if the filter has a
-    /// PDQ section) decode and perceptual match.
+    /// The digest kinds the filter has sections for: the only ones worth computing.
+    pub fn digest_kinds(&self) -> Vec<DigestKind> {
+        [DigestKind::Md5, DigestKind::Sha1, DigestKind::Sha256]
+            .into_iter()
+            .filter(|kind| self.filter.has_digests(*kind))
+            .collect()
+    }
+
+    /// A digester of [`Screener::digest_kinds`], for streaming a file's bytes.
+    pub fn digester(&self) -> Digester {
+        Digester::of_kinds(self.digest_kinds())
+    }
+
+    /// Decodes `bytes` for the perceptual check, within the limits and with
+    /// the policy's [`DecodeMode`].
+    pub fn decode(&self, bytes: &[u8]) -> crate::error::Result<Decoded> {
+        decode_for_pdq(bytes, &self.limits, self.policy.decode)
+    }
+
+    /// Screens a whole file held in memory: the digests the filter has
+    /// sections for, then (if it has a PDQ section) decode and perceptual match.
     pub fn screen_bytes(&self, bytes: &[u8]) -> Screening {
-        let digests = digest(bytes);
-        let image = if self.wants_pixels() { Some(decode(bytes, &self.limits)) } else { None };
-        self.screen_parts(Some(&digests), image.as_ref().map(|r| r.as_ref().map(|d: &Decoded| d.pixels.view())))
+        let mut digester = self.digester();
+        digester.update(bytes);
+        let digests = digester.finish();
+        let image = if self.wants_pixels() { Some(self.decode(bytes)) } else { None };
+        self.screen_decoded(Some(&digests), image.as_ref().map(|r| r.as_ref()))
+    }
+
+    /// Screens digests and a decoded image (or why it could not be decoded);
+    /// the size reported is the one the file declares, also after a
+    /// reduced-scale decode.
+    pub fn screen_decoded(
+        &self,
+        digests: Option<&Digests>,
+        image: Option<std::result::Result<&Decoded, &Error>>,
+    ) -> Screening {
+        let mut screening = self.screen_parts(digests, image.map(|r| r.map(|d| d.pixels.view())));
+        if let Some(Ok(decoded)) = image {
+            if screening.size.is_some() {
+                screening.size = Some(decoded.size);
+            }
+        }
+        screening
     }
 
     /// Screens raw pixels only (no file bytes, so no digests).
@@ -176,12 +224,12 @@ impl<B: AsRef<[u8]>> Screener<B> {
         Screening { verdict, reasons, digests: digests.copied(), pdq, size, queries }
     }
 
+    /// The kinds whose digest is listed. A kind the filter has but `d` lacks
+    /// is not checked: [`Screener::digester`] computes every kind needed.
     fn digest_matches(&self, d: &Digests) -> Vec<DigestKind> {
-        let all: [(DigestKind, &[u8]); 3] =
-            [(DigestKind::Md5, &d.md5), (DigestKind::Sha1, &d.sha1), (DigestKind::Sha256, &d.sha256)];
-        all.into_iter()
-            .filter(|(kind, bytes)| self.filter.has_digests(*kind) && self.filter.contains_digest(*kind, bytes))
-            .map(|(kind, _)| kind)
+        self.digest_kinds()
+            .into_iter()
+            .filter(|kind| d.get(*kind).is_some_and(|bytes| self.filter.contains_digest(*kind, bytes)))
             .collect()
     }
 

@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use prescreen::{ExtraVariants, Limits, PdqAction, PdqQuery, Policy, Reason, Screener, Screening};
+use prescreen::{DecodeMode, ExtraVariants, Limits, PdqAction, PdqQuery, Policy, Reason, Screener, Screening};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -23,7 +23,8 @@ use crate::output::{write_json_line, CliError, JsonError, Outcome};
 #[derive(clap::Args)]
 pub struct Args {
     /// One JSON object per line (path, verdict, reasons, pdq, quality, md5,
-    /// sha1, sha256, width, height, error) instead of `VERDICT PATH reasons`.
+    /// sha1, sha256 (null for a kind the filter has no section for: it is not
+    /// computed), width, height, error) instead of `VERDICT PATH reasons`.
     #[arg(long)]
     json: bool,
     /// Require the filter to be signed by this Ed25519 public key (64 hex digits, or a file holding them).
@@ -42,6 +43,11 @@ pub struct Args {
     /// turn, hash, quality, whether it matched).
     #[arg(long, requires = "json")]
     queries: bool,
+    /// Decode large baseline JPEGs at 1/4 or 1/8 scale for the perceptual
+    /// check, as the browser does by default: faster, PDQ a few bits from
+    /// the exact hash. Exact (every pixel) by default.
+    #[arg(long)]
+    fast: bool,
     /// The filter file (.psf).
     filter: PathBuf,
     /// The files to screen.
@@ -88,7 +94,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         PdqActionArg::Block => PdqAction::Block,
     };
     let limits = Limits::default();
-    let policy = Policy { pdq_action, extra_variants: extra_variants(&args.extra_variants), ..Policy::default() };
+    let decode = if args.fast { DecodeMode::Fast } else { DecodeMode::Exact };
+    let policy =
+        Policy { pdq_action, decode, extra_variants: extra_variants(&args.extra_variants), ..Policy::default() };
     let screener = Screener::new(filter, policy, limits);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let (mut matched, mut unreadable) = (false, false);
@@ -212,7 +220,7 @@ impl FileResult {
     }
 
     fn screened(path: &Path, screening: &Screening, queries: bool) -> Self {
-        let hex = |bytes: &[u8]| Some(prescreen::hex::encode(bytes));
+        let hex = |bytes: &[u8]| prescreen::hex::encode(bytes);
         let digests = screening.digests.as_ref();
         FileResult {
             path: path.to_string_lossy().into_owned(),
@@ -220,9 +228,9 @@ impl FileResult {
             reasons: screening.reasons.iter().map(JsonReason::from).collect(),
             pdq: screening.pdq.map(|p| p.hash.to_hex()),
             quality: screening.pdq.map(|p| p.quality),
-            md5: digests.and_then(|d| hex(&d.md5)),
-            sha1: digests.and_then(|d| hex(&d.sha1)),
-            sha256: digests.and_then(|d| hex(&d.sha256)),
+            md5: digests.and_then(|d| d.md5.map(|x| hex(&x))),
+            sha1: digests.and_then(|d| d.sha1.map(|x| hex(&x))),
+            sha256: digests.and_then(|d| d.sha256.map(|x| hex(&x))),
             width: screening.size.map(|s| s.0),
             height: screening.size.map(|s| s.1),
             error: screening.reasons.iter().find_map(|r| match r {

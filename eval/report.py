@@ -283,9 +283,9 @@ def dct_versus_turned(copies):
                         ("8 from turned pixels", "own_dih")):
         out[name] = {str(rad): sum(c["o_ok"] and c[field] <= rad for c in copies) / len(copies)
                      for rad in (8, 12, 16, 31)}
-        out[name]["rotation family, r16"] = (
-            sum(c["o_ok"] and c[field] <= 16 for c in copies if c["family"] == "rotation")
-            / max(1, sum(c["family"] == "rotation" for c in copies)))
+        turned = [c for c in copies if c["family"] == "rotation"]
+        out[name]["rotation family, r16"] = sum(c["o_ok"] and c[field] <= 16 for c in turned) / max(1, len(turned))
+        out[name]["rotation family, median bits"] = float(np.median([c[field] for c in turned])) if turned else None
     return out
 
 

@@ -162,10 +162,14 @@ def render(res, data):
     L.append("The filter holds hashes of originals, so only the uploaded copy can be hashed differently.\n")
     L.append("**Turned pixels against the DCT shortcut** (exhaustive matching over oracle hashes, share of all "
              "listed copies within the radius of their original):\n")
-    rows = [[name] + [_p(v[r]) for r in ("8", "12", "16", "31")] + [_p(v["rotation family, r16"])]
-            for name, v in res["dct_vs_turned"].items()]
-    L.append(_table(["variants", "r8", "r12", "r16", "r31", "rotation family, r16"], rows) + "\n")
-    L.append("Same probe count (8 hashes); the derived ones are 8-18 bits off on turned copies because the "
+    dv = res["dct_vs_turned"]
+    rows = [[name] + [_p(v[r]) for r in ("8", "12", "16", "31")] + [_p(v["rotation family, r16"]),
+            f"{v['rotation family, median bits']:.0f}"] for name, v in dv.items()]
+    L.append(_table(["variants", "r8", "r12", "r16", "r31", "rotation family, r16",
+                     "rotation family, median distance"], rows) + "\n")
+    L.append("Same number of queries (8 hashes). On the rotated and mirrored copies the derived variants land a "
+             f"median {dv['8 derived from the DCT']['rotation family, median bits']:.0f} bits from the original "
+             f"against {dv['8 from turned pixels']['rotation family, median bits']:.0f} for turned pixels: the "
              "pre-resize and the 64x64 decimation do not commute with turning. `check` computes turned pixels.\n")
     L.append("**Extra preparations** (`check --extra-variants`; src/variants.rs): the image with uniform "
              "borders and letterbox bars trimmed (`trim`), and an image under 512x512 resampled (bilinear) to "
@@ -214,6 +218,8 @@ def timings(data):
         L.append(f"This run: {ck['wall_s'] / 60:.1f} min wall, {ck['cpu_s'] / 60:.1f} min CPU (this process and "
                  f"its children) on {os.cpu_count()} cores; load average {ck['load_start'][0]:.1f} at the start, "
                  f"{ck['load_end'][0]:.1f} at the end.\n")
+        L.append("Masters, copies and oracle hashes are cached under `eval/.cache/` (keyed by content and oracle "
+                 "version): a run that finds them spends about 0 s in those phases; `--fresh` re-makes them.\n")
         L.append(_table(["phase", "wall (s)", "CPU (s)", "load"],
                         [[p["phase"], f"{p['wall_s']:.0f}", f"{p['cpu_s']:.0f}", f"{p['load1']:.1f}"]
                          for p in ck["phases"]]) + "\n")

@@ -61,7 +61,7 @@ demo: setup wasm-pkg cli
 	$(TARGET_DIR)/release/prescreen serve --addr $(DEMO_ADDR)
 
 # The evaluation (issue 6): rewrites docs/EVALUATION.md and docs/eval/ (about
-# 30 minutes; not part of `make test`).
+# 20 minutes on 2 shared cores; not part of `make test`).
 eval: setup cli
 	python3 eval/run.py full
 

@@ -1,6 +1,7 @@
 """The `prescreen` binary as the thing measured: hash, build, check, query."""
 
 import json
+import resource
 import subprocess
 from pathlib import Path
 
@@ -9,11 +10,17 @@ BINARY = ROOT / "target" / "release" / "prescreen"
 
 
 def available():
-    """Whether the release binary exists and has the subcommands the evaluation needs."""
+    """Whether the release binary exists and has what the evaluation needs."""
     if not BINARY.exists():
         return False
-    out = subprocess.run([str(BINARY), "--help"], capture_output=True, text=True)
-    return all(cmd in out.stdout for cmd in ("hash", "build", "check", "query"))
+    out = subprocess.run([str(BINARY), "check", "--help"], capture_output=True, text=True)
+    return "--extra-variants" in out.stdout and "--queries" in out.stdout
+
+
+def cpu_seconds():
+    """User + system CPU time of every child process that has finished so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def _json_lines(args, stdin=None):
@@ -29,13 +36,11 @@ def _chunks(items, n):
 
 
 def hash_files(paths):
-    """{path: (pdq hex or None, quality, error code or None)} from `prescreen hash --json`."""
+    """{path: (pdq hex or None, quality)} from `prescreen hash --json`."""
     out = {}
-    for chunk in _chunks([str(p) for p in paths], 200):
+    for chunk in _chunks([str(p) for p in paths], 400):
         for rec in _json_lines(["hash", "--json", *chunk]):
-            err = rec.get("error")
-            code = err.get("code") if isinstance(err, dict) else err
-            out[rec["path"]] = (rec.get("pdq"), rec.get("quality"), code)
+            out[rec["path"]] = (rec.get("pdq"), rec.get("quality"))
     return out
 
 
@@ -49,31 +54,30 @@ def build(filter_path, pdq_list_path, radius, dihedral, rate, salt):
     proc = subprocess.run([str(BINARY), *args], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"prescreen build: exit {proc.returncode}: {proc.stderr.strip()}")
-    try:
-        return json.loads(proc.stdout)
-    except ValueError:
-        return {"summary": proc.stdout.strip()}
+    return json.loads(proc.stdout)
 
 
-def check(filter_path, paths):
-    """{path: (verdict, [matched variant names])} from `prescreen check --json`."""
+def check(filter_path, paths, extra=None):
+    """{path: {verdict, pdq, quality, queries: [[preparation, turn, hex, matched]]}}
+    from `prescreen check --json --queries`; `extra` is the `--extra-variants`
+    value (None: the CLI's default)."""
+    args = ["check", "--json", "--queries"] + (["--extra-variants", extra] if extra else []) + [str(filter_path)]
     out = {}
-    for chunk in _chunks([str(p) for p in paths], 200):
-        for rec in _json_lines(["check", "--json", str(filter_path), *chunk]):
-            variants = []
-            for r in rec.get("reasons", []):
-                if isinstance(r, dict) and r.get("kind", r.get("type")) in ("pdq", "perceptual"):
-                    variants.append(r.get("variant", r.get("dihedral", "?")))
-            out[rec["path"]] = (rec["verdict"], variants)
+    for chunk in _chunks([str(p) for p in paths], 400):
+        for rec in _json_lines(args + chunk):
+            out[rec["path"]] = {
+                "verdict": rec["verdict"], "pdq": rec.get("pdq"), "quality": rec.get("quality"),
+                "queries": [[q["preparation"], q["turn"], q["pdq"], q["matched"]] for q in rec.get("queries", [])]}
     return out
+
+
+def query_pdq(filter_path, hexes):
+    """Whether the filter matches each of `hexes` (PDQ, as is), in order, through `query --json` on stdin."""
+    stdin = "".join(f"pdq {h}\n" for h in hexes)
+    return [rec["match"] for rec in _json_lines(["query", "--json", str(filter_path)], stdin=stdin)]
 
 
 def query_random(filter_path, hexes):
     """How many of `hexes` (PDQ) the filter matches, through `query --json` on stdin."""
-    matched = 0
-    for chunk in _chunks(hexes, 1_000_000):
-        stdin = "".join(f"pdq {h}\n" for h in chunk)
-        for rec in _json_lines(["query", "--json", str(filter_path)], stdin=stdin):
-            if rec.get("match") or rec.get("matched") or rec.get("verdict") in ("block", "flag"):
-                matched += 1
-    return matched
+    stdin = "".join(f"pdq {h}\n" for h in hexes)
+    return sum(1 for rec in _json_lines(["query", "--json", str(filter_path)], stdin=stdin) if rec["match"])

@@ -181,14 +181,14 @@ def build(limit_listed=None, limit_innocent=None, packages=None):
     for ident, path, source, lic in candidates(roots, skdata):
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         dst = masters / f"{sha[:16]}.png"
-        meta = dst.with_suffix(".json")
+        meta = dst.with_suffix(f".{oracle.VERSION}.json")  # hashes depend on the oracle
         if meta.exists() and dst.exists():
             info = json.loads(meta.read_text())
         else:
             w, h = make_master(path, dst)
-            rgb = oracle.load_rgb(dst)
-            variants = oracle.hash_turned(rgb)
-            info = {"source_size": [w, h], "size": [rgb.shape[1], rgb.shape[0]],
+            pixels = oracle.load(dst)
+            variants = oracle.hash_turned(pixels)
+            info = {"source_size": [w, h], "size": [pixels.shape[1], pixels.shape[0]],
                     "quality": variants[0][1],
                     "variants": [oracle.to_hex(v) for v, _ in variants]}
             meta.write_text(json.dumps(info))

@@ -1,121 +1,84 @@
-"""PDQ computed with the PyPI `pdqhash` oracle (Meta's C++ core), plus the
-512x512 nearest-neighbour pre-resize that the C++ tool applies and the
-wrapper does not (see shared design notes, pdq.md). Also the query-side
-variants evaluated in EVALUATION.md: turned pixels, DCT-derived dihedral,
-uniform-border trimming and small-image resampling."""
+"""PDQ computed with the oracle: Meta's C++ PDQ core as compiled into the
+PyPI package `pdqhash`, called through ctypes exactly as the conformance
+vectors are (tests/conformance/generate.py: the reference's own f32 luma,
+then `pdqHash256FromFloatLuma` / `pdqDihedralHash256esFromFloatLuma`, after
+the 512x512 nearest-neighbour pre-resize). `pdqhash.compute` is not used:
+it computes luma in float64 and so differs from the reference tool.
+
+Pixels come from Pillow (grey stays grey, everything else RGB, alpha
+dropped, EXIF orientation not applied), as the conformance generator reads them."""
+
+import ctypes
+import sys
+from pathlib import Path
 
 import numpy as np
-import pdqhash
-from PIL import Image
 
-# Order of the eight dihedral variants, as pdqhash and the reference name them.
-DIHEDRAL = ("original", "rot90", "rot180", "rot270", "flipx", "flipy", "flip+1", "flip-1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "conformance"))
+import generate as reference  # noqa: E402  (the ctypes bindings live there)
 
-
-def load_rgb(path):
-    """Decodes a file to an 8-bit RGB array, EXIF orientation NOT applied."""
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGB"))
+# Bumped whenever what this module computes changes: cached results are keyed by it.
+VERSION = "ctypes-1"
 
 
-def pre_resize(rgb):
-    """The reference's pre-resize: over 512 on either side -> exactly 512x512, nearest."""
-    h, w = rgb.shape[:2]
-    if w <= 512 and h <= 512:
-        return rgb
-    ys = np.floor(np.arange(512) * (h / 512.0)).astype(np.int64)
-    xs = np.floor(np.arange(512) * (w / 512.0)).astype(np.int64)
-    return rgb[ys][:, xs]
+def load(path):
+    """Decoded pixels of a file: HxW (grey) or HxWx3 (RGB) uint8."""
+    return reference.pixels(path)
 
 
-def bits_to_int(bits):
-    """pdqhash's bit vector (most significant first) -> a Python int."""
-    return int("".join("1" if b else "0" for b in bits), 2)
+def _int(h):
+    return int(reference.hash_hex(h), 16)
+
+
+def hash_pixels(a):
+    """(hash as int, quality) of pixels `a` through the reference pipeline."""
+    a = reference.pre_resize(np.ascontiguousarray(a))
+    h, w = a.shape[:2]
+    if h < 5 or w < 5:  # the reference gives the zero hash, quality 0
+        return 0, 0
+    l1 = reference.luma(a)
+    l2 = np.zeros_like(l1)
+    hv, q = reference.Hash256(), ctypes.c_int(0)
+    reference._hash(reference._ptr(l1), reference._ptr(l2), h, w, (ctypes.c_float * 4096)(),
+                    (ctypes.c_float * 1024)(), (ctypes.c_float * 256)(), ctypes.byref(hv), ctypes.byref(q))
+    return _int(hv), q.value
+
+
+def hash_derived(a):
+    """The eight variants the reference derives from one DCT, as ints (the
+    `--dihedral` output of the reference tool)."""
+    a = reference.pre_resize(np.ascontiguousarray(a))
+    h, w = a.shape[:2]
+    if h < 5 or w < 5:
+        return [0] * 8
+    _, _, variants, _ = reference.oracle(a)
+    return [int(v, 16) for v in variants]
+
+
+def turn(a, k):
+    """Pixels turned into dihedral variant k, in the reference's order
+    (original, rot90, rot180, rot270, flipX, flipY, flip+1, flip-1)."""
+    if k == 0:
+        return a
+    if k <= 3:
+        return np.rot90(a, k)
+    if k == 4:
+        return a[::-1]
+    if k == 5:
+        return a[:, ::-1]
+    if k == 6:
+        return np.swapaxes(a, 0, 1)
+    return np.swapaxes(np.rot90(a, 2), 0, 1)
+
+
+def hash_turned(a):
+    """The eight variants computed on turned pixels: [(hash, quality)] * 8."""
+    return [hash_pixels(turn(a, k)) for k in range(8)]
 
 
 def to_hex(value):
     """A 256-bit int as the 64 lower-case hex digits of the reference."""
     return format(value, "064x")
-
-
-def hash_rgb(rgb):
-    """(hash as int, quality) of an RGB array, through the full reference pipeline."""
-    bits, quality = pdqhash.compute(np.ascontiguousarray(pre_resize(rgb)))
-    return bits_to_int(bits), int(quality)
-
-
-def turn(rgb, k):
-    """The pixels turned into dihedral variant k (same order as DIHEDRAL).
-
-    Variant k of an image is the one whose DCT-derived hash the reference
-    calls DIHEDRAL[k]; here the pixels themselves are turned."""
-    if k == 0:
-        return rgb
-    if k == 1:
-        return np.rot90(rgb, 1)
-    if k == 2:
-        return np.rot90(rgb, 2)
-    if k == 3:
-        return np.rot90(rgb, 3)
-    if k == 4:
-        return rgb[::-1]
-    if k == 5:
-        return rgb[:, ::-1]
-    if k == 6:
-        return np.transpose(rgb, (1, 0, 2))
-    return np.rot90(rgb, 2).transpose(1, 0, 2)
-
-
-def hash_turned(rgb):
-    """The eight variants computed from turned pixels: [(hash, quality)] * 8."""
-    return [hash_rgb(turn(rgb, k)) for k in range(8)]
-
-
-def hash_derived(rgb):
-    """The eight variants derived from one DCT (what `--dihedral` prints)."""
-    out = pdqhash.compute_dihedral(np.ascontiguousarray(pre_resize(rgb)))
-    vectors, quality = out[0], out[1]
-    return [(bits_to_int(v), int(quality)) for v in vectors]
-
-
-def trim_uniform_border(rgb, tolerance=12, min_keep=0.5):
-    """Crops rows/columns at the edges that are uniform (every pixel within
-    `tolerance` of that edge line's median colour, and all of them close to
-    the corner colour). Returns None when nothing was trimmed or when less
-    than `min_keep` of either side would remain."""
-    img = rgb.astype(np.int16)
-    h, w = img.shape[:2]
-
-    def uniform(line, ref):
-        return np.abs(line - ref).max() <= tolerance
-
-    top, bottom, left, right = 0, h, 0, w
-    ref = img[0, 0]
-    while top < bottom - 1 and uniform(img[top, left:right], ref):
-        top += 1
-    ref = img[h - 1, 0]
-    while bottom - 1 > top and uniform(img[bottom - 1, left:right], ref):
-        bottom -= 1
-    ref = img[top, 0]
-    while left < right - 1 and uniform(img[top:bottom, left], ref):
-        left += 1
-    ref = img[top, w - 1]
-    while right - 1 > left and uniform(img[top:bottom, right - 1], ref):
-        right -= 1
-    if (top, bottom, left, right) == (0, h, 0, w):
-        return None
-    if (bottom - top) < min_keep * h or (right - left) < min_keep * w:
-        return None
-    return rgb[top:bottom, left:right]
-
-
-def resample_small(rgb):
-    """Images with both sides under 512: bilinear upscale to 512x512, the grid
-    the reference's pre-resize gives a large original. None otherwise."""
-    h, w = rgb.shape[:2]
-    if w >= 512 or h >= 512:
-        return None
-    return np.asarray(Image.fromarray(rgb).resize((512, 512), Image.BILINEAR))
 
 
 def distance(a, b):

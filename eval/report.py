@@ -10,6 +10,7 @@ import corpus
 import transforms
 
 MIN_QUALITY = 50
+EXHAUSTIVE = 31  # what server-side PDQ matchers use
 VARIANT_NAMES = ("original", "rot90", "rot180", "rot270", "flipx", "flipy", "flip+1", "flip-1")
 
 
@@ -36,29 +37,45 @@ def _stats(values):
             "max": int(a.max()), "min": int(a.min())}
 
 
+# Query sets: which of the queries `check --extra-variants trim,resample`
+# made count. Each is a predicate on (preparation, turn).
+QUERY_SETS = {
+    "as is (8 turns)": lambda p, t: p == "as-is",
+    "+ trim (+1)": lambda p, t: p == "as-is" or (p == "trimmed" and t == "original"),
+    "+ trim, 8 turns (+8)": lambda p, t: p in ("as-is", "trimmed"),
+    "+ resample (+1)": lambda p, t: p == "as-is" or (p == "resampled" and t == "original"),
+    "+ resample, 8 turns (+8)": lambda p, t: p in ("as-is", "resampled"),
+    "+ trim + resample (+2)": lambda p, t: p == "as-is" or t == "original",
+    "+ trim + resample, 8 turns (+16)": lambda p, t: True,
+}
+# The set `check` uses for each `--extra-variants` value (as the Rust screener does).
+SET_OF_EXTRAS = {(): "as is (8 turns)", ("trim",): "+ trim (+1)", ("resample",): "+ resample (+1)",
+                 ("resample", "trim"): "+ trim + resample (+2)",
+                 ("trim", "turned"): "+ trim, 8 turns (+8)", ("resample", "turned"): "+ resample, 8 turns (+8)",
+                 ("resample", "trim", "turned"): "+ trim + resample, 8 turns (+16)"}
+
+
 def collect(data):
-    """One record per file screened: hashes used by the CLI and by the oracle."""
-    use_cli = data["engine"] == "cli"
+    """One record per file screened: the queries `check` made, each filter's
+    answers to them, and the oracle's hashes."""
     orc = data["oracle"]
-    cli_hash = data.get("cli_hash", {})
+    measured = data["cli_check"]["r8-dih"]
     recs = []
 
     def record(which, ident, name, path):
         o = orc[path]
-        if use_cli:
-            pdq, quality, err = cli_hash[path]
-        else:
-            pdq, quality, err = o["plain"], o["quality"], None
-        plain = _int(pdq)
-        oplain = _int(o["plain"])
-        exact = plain == oplain  # same pixels decoded: the oracle's turned variants are the CLI's
-        turned = [plain] + [_int(h) for h in o["turned"][1:]]
+        c = measured[path]
+        queries = [(p, t, _int(h)) for p, t, h, _ in c["queries"]]
+        matched = {}
+        for key, run in data["cli_check"].items():
+            matched[key] = [(p, t, _int(h), m) for p, t, h, m in run[path]["queries"]]
         fam = "original" if name == "original" else transforms.TRANSFORMS[name][0]
         recs.append({"which": which, "id": ident, "transform": name, "family": fam, "path": path,
-                     "plain": plain, "quality": quality or 0, "error": err, "exact": exact,
-                     "turned": turned, "o_plain": oplain, "o_turned": [_int(h) for h in o["turned"]],
-                     "o_derived": [_int(h) for h in o["derived"]], "o_trim": _int(o["trim"]),
-                     "o_resample": _int(o["resample"]), "ms": o["ms"], "size": o["size"]})
+                     "plain": _int(c["pdq"]), "quality": c["quality"] or 0, "queries": queries,
+                     "matched": matched, "ok_quality": bool(queries),
+                     "o_plain": _int(o["plain"]), "o_quality": o["quality"],
+                     "o_turned": [_int(h) for h in o["turned"]], "o_derived": [_int(h) for h in o["derived"]],
+                     "size": o["size"]})
 
     for which in ("listed", "innocent"):
         for r in data["manifest"][which]:
@@ -68,6 +85,17 @@ def collect(data):
     return recs
 
 
+def pdq_section(build):
+    """The PDQ section of a `build --json` summary."""
+    return next(s for s in build["sections"] if s["kind"] == "pdq")
+
+
+def caught(rec, key, qset):
+    """The filter's verdict for `rec` at `key` if `check` had made only the queries in `qset`."""
+    pred = QUERY_SETS[qset]
+    return any(m for p, t, _h, m in rec["matched"][key] if pred(p, t))
+
+
 def write(data, out):
     out = Path(out)
     figs = out / "eval"
@@ -75,88 +103,89 @@ def write(data, out):
     recs = collect(data)
     by_id = {(r["which"], r["id"], r["transform"]): r for r in recs}
     listed_ids = [r["id"] for r in data["manifest"]["listed"]]
-    listed = [by_id[("listed", i, "original")]["plain"] for i in listed_ids]
-    listed_oracle = [by_id[("listed", i, "original")]["o_plain"] for i in listed_ids]
-    own = {i: by_id[("listed", i, "original")] for i in listed_ids}
+    listed_cli = [_int(h) for h in data["listed_cli"]]
+    own_cli = dict(zip(listed_ids, listed_cli))
+    own_oracle = {i: by_id[("listed", i, "original")]["o_plain"] for i in listed_ids}
+    listed_oracle = list(own_oracle.values())
     radii = list(data["radii"])
-    use_cli = data["engine"] == "cli"
+    keys = [f"r{r}-{m}" for m in ("plain", "dih") for r in radii]
+    default_set = SET_OF_EXTRAS[tuple(sorted(data["default_extras"]))]
 
-    # Distances and nearest-listed distances of every file.
+    # Oracle distances: of each copy from its own original, and of every file from the list.
     for r in recs:
-        r["near_plain"] = _nearest([r["plain"]], listed) if r["plain"] is not None else 999
-        r["near_dih"] = _nearest(r["turned"], listed) if r["plain"] is not None else 999
+        r["o_ok"] = r["o_quality"] >= MIN_QUALITY
+        r["near_plain"] = _nearest([r["o_plain"]], listed_oracle)
+        r["near_dih"] = _nearest(r["o_turned"], listed_oracle)
         if r["which"] == "listed":
-            o = own[r["id"]]
-            r["own_plain"] = _dist(r["plain"], o["plain"]) if r["plain"] is not None else 256
-            r["own_dih"] = min(_dist(h, o["plain"]) for h in r["turned"]) if r["plain"] is not None else 256
-        r["ok_quality"] = r["quality"] >= MIN_QUALITY and r["plain"] is not None
+            o = own_oracle[r["id"]]
+            r["own_plain"] = _dist(r["o_plain"], o)
+            r["own_dih"] = min(_dist(h, o) for h in r["o_turned"])
+            r["own_derived"] = min(_dist(h, o) for h in r["o_derived"])
 
-    # Verdicts: the CLI's, or exhaustive emulation over oracle hashes.
-    caught = {}
-    for dih in (False, True):
-        for rad in radii:
-            key = f"r{rad}-{'dih' if dih else 'plain'}"
-            if use_cli:
-                chk = data["cli_check"][key]
-                caught[key] = {r["path"]: chk[r["path"]][0] in ("flag", "block") for r in recs}
-            else:
-                caught[key] = {r["path"]: r["ok_quality"] and r["near_dih" if dih else "near_plain"] <= rad
-                               for r in recs}
+    # No false negatives: every query whose hash is within the radius of a
+    # listed hash must have matched (exact: these are the hashes the filter saw).
+    near_cache = {}
 
-    # No false negatives: every file within the radius (variant by variant) must be caught.
-    false_negatives, extra_matches, unasserted = [], [], 0
+    def near(h):
+        if h not in near_cache:
+            near_cache[h] = _nearest([h], listed_cli)
+        return near_cache[h]
+
+    false_negatives, extra_matches = [], 0
     for r in recs:
-        for dih in (False, True):
-            for rad in radii:
-                key = f"r{rad}-{'dih' if dih else 'plain'}"
-                if not r["ok_quality"]:
-                    continue
-                if dih and not r["exact"]:
-                    d = r["near_plain"]  # decoders differ: only the plain hash is the CLI's own
-                    if r["near_dih"] <= rad < d:
-                        unasserted += 1
-                else:
-                    d = r["near_dih"] if dih else r["near_plain"]
-                if d <= rad and not caught[key][r["path"]]:
+        for key in keys:
+            rad = int(key.split("-")[0][1:])
+            for p, t, h, m in r["matched"][key]:
+                d = near(h)
+                if d <= rad and not m:
                     false_negatives.append({"file": r["path"], "photo": r["id"], "transform": r["transform"],
-                                            "config": key, "distance": d, "quality": r["quality"],
-                                            "pdq": f"{r['plain']:064x}",
-                                            "variants": [f"{h:064x}" for h in r["turned"]] if dih else None})
-                if caught[key][r["path"]] and r["near_dih" if dih else "near_plain"] > rad:
-                    extra_matches.append({"file": r["path"], "config": key,
-                                          "distance": r["near_dih" if dih else "near_plain"]})
+                                            "filter": key, "preparation": p, "turn": t, "pdq": f"{h:064x}",
+                                            "distance": d})
+                extra_matches += m and d > rad
+
+    # The runs with `check`'s defaults must give the verdicts and queries
+    # emulated for the default set from the filters' answers.
+    default_mismatches = []
+    pred = QUERY_SETS[default_set]
+    for key, run in data["cli_default"].items():
+        for r in recs:
+            real = run[r["path"]]
+            want = [(p, t, h) for p, t, h, _ in r["matched"][key] if pred(p, t)]
+            got = [(p, t, _int(h)) for p, t, h, _ in real["queries"]]
+            emulated = caught(r, key, default_set)
+            if got != want or (real["verdict"] in ("flag", "block")) != emulated:
+                default_mismatches.append({"file": r["path"], "filter": key, "verdict": real["verdict"],
+                                           "emulated": emulated})
 
     copies = [r for r in recs if r["which"] == "listed" and r["transform"] != "original"]
+    innocent = [r for r in recs if r["which"] == "innocent"]
     names = [n for n in transforms.TRANSFORMS if any(c["transform"] == n for c in copies)]
     fams = [f for f in transforms.FAMILIES if any(c["family"] == f for c in copies)]
 
-    def recall(rows, key):
-        return sum(caught[key][r["path"]] for r in rows) / len(rows)
+    def recall(rows, key, qset=default_set):
+        return sum(caught(r, key, qset) for r in rows) / len(rows)
 
-    def exh(rows, dih, rad=31):
-        return sum(r["ok_quality"] and r["near_dih" if dih else "near_plain"] <= rad for r in rows) / len(rows)
+    def exh(rows, dih, rad=EXHAUSTIVE):
+        return sum(r["o_ok"] and (r["own_dih"] if dih else r["own_plain"]) <= rad for r in rows) / len(rows)
 
     per_transform = []
     for n in names:
         rows = [c for c in copies if c["transform"] == n]
-        row = {"transform": n, "family": rows[0]["family"], "n": len(rows),
-               "plain": _stats([c["own_plain"] for c in rows]), "dih": _stats([c["own_dih"] for c in rows]),
-               "low_quality": sum(not c["ok_quality"] for c in rows),
-               "recall": {k: recall(rows, k) for k in caught},
-               "exh31_plain": exh(rows, False), "exh31_dih": exh(rows, True)}
-        per_transform.append(row)
+        per_transform.append({
+            "transform": n, "family": rows[0]["family"], "n": len(rows),
+            "plain": _stats([c["own_plain"] for c in rows]), "dih": _stats([c["own_dih"] for c in rows]),
+            "low_quality": sum(not c["ok_quality"] for c in rows),
+            "recall": {k: recall(rows, k) for k in keys}, "exh31_plain": exh(rows, False),
+            "exh31_dih": exh(rows, True)})
     per_family = []
     for f in fams + ["all"]:
         rows = copies if f == "all" else [c for c in copies if c["family"] == f]
-        per_family.append({"family": f, "n": len(rows), "recall": {k: recall(rows, k) for k in caught},
+        per_family.append({"family": f, "n": len(rows), "recall": {k: recall(rows, k) for k in keys},
                            "exh31_plain": exh(rows, False), "exh31_dih": exh(rows, True)})
 
-    innocent = [r for r in recs if r["which"] == "innocent"]
-    innocent_fm = {k: sum(caught[k][r["path"]] for r in innocent) for k in caught}
-    innocent_near = sorted(r["near_dih"] for r in innocent if r["ok_quality"])
-    innocent_screenable = sum(r["ok_quality"] for r in innocent)
+    innocent_near = sorted(r["near_dih"] for r in innocent if r["o_ok"])
+    innocent_fm = {k: {s: sum(caught(r, k, s) for r in innocent) for s in QUERY_SETS} for k in keys}
 
-    # Unrelated originals: all pairs, plain and best of eight turned variants.
     origs = [r for r in recs if r["transform"] == "original"]
     pairs_plain, pairs_dih = [], []
     for a, b in combinations(origs, 2):
@@ -165,31 +194,43 @@ def write(data, out):
     unrelated = {"pairs": len(pairs_plain), "plain": _stats(pairs_plain), "dih": _stats(pairs_dih),
                  "p001_dih": float(np.percentile(pairs_dih, 0.1)), "below_64_dih": sum(d < 64 for d in pairs_dih)}
 
-    improvements = measure_improvements(copies, innocent, listed_oracle, {r["id"]: r["o_plain"] for r in origs})
+    builds = data["cli_build"]
+    variants = measure_variants(copies, innocent, origs, own_cli, listed_cli, builds, data)
+    dct = dct_versus_turned(copies)
 
-    random = {}
-    for key, v in data.get("random", {}).items():
-        random[key] = {"radius": v["radius"], "target": v["target"], "n": v["n"], "matched": v["matched"],
-                       "rate": v["matched"] / v["n"]}
+    random = {k: {"radius": v["radius"], "target": v["target"], "n": v["n"], "matched": v["matched"],
+                  "rate": v["matched"] / v["n"]} for k, v in data.get("random", {}).items()}
 
+    def mismatch(rows):
+        return sum(r["plain"] != r["o_plain"] for r in rows if r["plain"] is not None)
+
+    pngs = [r for r in recs if r["path"].endswith(".png")]
     results = {
-        "engine": data["engine"], "mode": data["mode"], "target_rate": data["target_rate"],
+        "mode": data["mode"], "target_rate": data["target_rate"], "default_set": default_set,
+        "default_extras": list(data["default_extras"]),
         "corpus": {"listed": len(listed_ids), "innocent": len(data["manifest"]["innocent"]),
                    "duplicates": len(data["manifest"]["duplicates"]),
                    "low_quality": len(data["manifest"]["low_quality"]),
-                   "copies_listed": len(copies), "files_innocent": len(innocent)},
+                   "copies_listed": len(copies), "files_innocent": len(innocent), "files": len(recs)},
         "per_transform": per_transform, "per_family": per_family,
-        "false_negatives": false_negatives, "unasserted_decoder_cases": unasserted,
-        "filter_extra_matches": len(extra_matches),
-        "innocent": {"files": len(innocent), "screenable": innocent_screenable, "false_matches": innocent_fm,
+        "false_negatives": false_negatives, "default_mismatches": default_mismatches,
+        "queries_checked": sum(len(r["matched"][k]) for r in recs for k in keys),
+        "filter_extra_matches": extra_matches,
+        "innocent": {"files": len(innocent), "screenable": sum(r["ok_quality"] for r in innocent),
+                     "false_matches": innocent_fm,
                      "nearest_min": innocent_near[0] if innocent_near else None,
                      "nearest_p1": float(np.percentile(innocent_near, 1)) if innocent_near else None},
-        "random": random, "unrelated": unrelated, "improvements": improvements,
-        "decoder_mismatch": {"files": sum(not r["exact"] for r in recs),
-                             "png_files": sum(not r["exact"] for r in recs if r["path"].endswith(".png")),
+        "random": random, "unrelated": unrelated, "variants": variants, "dct_vs_turned": dct,
+        "oracle_agreement": {"files": len(recs), "differ": mismatch(recs), "png": len(pngs),
+                             "png_differ": mismatch(pngs),
+                             "png_turned_differ": sum(
+                                 [h for p, t, h in r["queries"] if p == "as-is"] != r["o_turned"]
+                                 for r in pngs if r["ok_quality"]),
                              "max_bits": max((_dist(r["plain"], r["o_plain"]) for r in recs
                                               if r["plain"] is not None), default=0)},
-        "builds": data.get("cli_build", {}),
+        "builds": {k: {f: pdq_section(v)[f] for f in ("probes_per_query", "chunk_widths", "chunk_radii",
+                                                      "fingerprint_bits", "expected_false_match_rate")}
+                   for k, v in builds.items()},
     }
     (figs / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     plots(copies, pairs_dih, innocent_near, fams, figs)
@@ -198,41 +239,53 @@ def write(data, out):
 
 
 # Transforms the extra query variants are meant to help with.
-TARGETED = ("rot90", "mirror", "exif-phone", "mirror+jpeg70", "rot90+resize0.5", "border5", "letterbox",
-            "caption", "thumb256", "resize0.25", "letterbox+thumb256", "jpeg70+resize0.5")
+TARGETED = ("border5", "letterbox", "letterbox+thumb256", "caption", "thumb256", "resize0.25",
+            "resize0.5", "jpeg70+resize0.5", "caption+resize0.5", "rot90+resize0.5")
 
 
-def measure_improvements(copies, innocent, listed, orig_hash):
-    """Recall and cost of query-side variant sets, all over oracle hashes."""
-    sets = {
-        "plain (1 variant)": lambda r: [r["o_plain"]],
-        "dihedral from DCT (8)": lambda r: r["o_derived"],
-        "dihedral from turned pixels (8)": lambda r: r["o_turned"],
-        "turned + border trim (9)": lambda r: r["o_turned"] + [r["o_trim"]],
-        "turned + small-image resample (9)": lambda r: r["o_turned"] + [r["o_resample"]],
-        "turned + trim + resample (10)": lambda r: r["o_turned"] + [r["o_trim"], r["o_resample"]],
-    }
-    cost_ms = {
-        "plain (1 variant)": lambda r: r["ms"]["plain"],
-        "dihedral from DCT (8)": lambda r: r["ms"]["derived"],
-        "dihedral from turned pixels (8)": lambda r: r["ms"]["plain"] + r["ms"]["turned7"],
-        "turned + border trim (9)": lambda r: r["ms"]["plain"] + r["ms"]["turned7"] + r["ms"]["trim"],
-        "turned + small-image resample (9)": lambda r: r["ms"]["plain"] + r["ms"]["turned7"] + r["ms"]["resample"],
-        "turned + trim + resample (10)": lambda r: (r["ms"]["plain"] + r["ms"]["turned7"] + r["ms"]["trim"]
-                                                     + r["ms"]["resample"]),
-    }
-    ok = [c for c in copies if c["quality"] >= MIN_QUALITY]
+def measure_variants(copies, innocent, origs, own_cli, listed_cli, builds, data):
+    """Per query set: recall through the filter, exhaustive recall over the
+    CLI's hashes, false matches, how often the extras fire, queries and probes per file."""
     out = []
-    for name, fn in sets.items():
-        own = [min(_dist(h, orig_hash[c["id"]]) for h in fn(c) if h is not None) for c in ok]
-        inn = [_nearest(fn(r), listed) for r in innocent if r["quality"] >= MIN_QUALITY]
-        out.append({"set": name, "variants": len(fn(ok[0])),
-                    "recall": {str(rad): sum(d <= rad for d in own) / len(copies) for rad in (8, 12, 16, 31)},
-                    "by_transform": {n: sum(d <= 16 for d, c in zip(own, ok) if c["transform"] == n)
-                                     / sum(c["transform"] == n for c in copies)
-                                     for n in TARGETED if any(c["transform"] == n for c in copies)},
-                    "innocent_nearest": min(inn) if inn else None,
-                    "ms_mean": float(np.mean([cost_ms[name](c) for c in ok]))})
+    innocent_originals = [r for r in origs if r["which"] == "innocent"]
+    for name, pred in QUERY_SETS.items():
+        def hashes(r):
+            return [h for p, t, h in r["queries"] if pred(p, t)]
+
+        own = [min((_dist(h, own_cli[c["id"]]) for h in hashes(c)), default=999) for c in copies]
+        inn = [_nearest(hashes(r), listed_cli) for r in innocent if r["ok_quality"]]
+        screened = [r for r in copies + innocent if r["ok_quality"]]
+        queries = [len(hashes(r)) for r in screened]
+        fires = [len(hashes(r)) > 8 for r in innocent_originals if r["ok_quality"]]
+        row = {"set": name,
+               "recall": {str(rad): sum(caught(c, f"r{rad}-dih", name) for c in copies) / len(copies)
+                          for rad in data["radii"]},
+               "exh31": sum(d <= EXHAUSTIVE for d in own) / len(copies),
+               "by_transform": {t: sum(caught(c, "r16-dih", name) for c in copies if c["transform"] == t)
+                                / sum(c["transform"] == t for c in copies)
+                                for t in TARGETED if any(c["transform"] == t for c in copies)},
+               "innocent_flagged": {str(rad): sum(caught(r, f"r{rad}-dih", name) for r in innocent)
+                                    for rad in data["radii"]},
+               "innocent_nearest": min(inn) if inn else None,
+               "queries_mean": float(np.mean(queries)), "queries_max": max(queries),
+               "fires_innocent_originals": float(np.mean(fires)) if fires else 0.0,
+               "probes_mean": {str(rad): float(np.mean(queries)) * pdq_section(builds[f"r{rad}-dih"])["probes_per_query"] / 8
+                               for rad in data["radii"]}}
+        out.append(row)
+    return out
+
+
+def dct_versus_turned(copies):
+    """Exhaustive recall (oracle hashes) of the eight DCT-derived variants against
+    the eight computed on turned pixels, and of the plain hash alone."""
+    out = {}
+    for name, field in (("plain hash only", "own_plain"), ("8 derived from the DCT", "own_derived"),
+                        ("8 from turned pixels", "own_dih")):
+        out[name] = {str(rad): sum(c["o_ok"] and c[field] <= rad for c in copies) / len(copies)
+                     for rad in (8, 12, 16, 31)}
+        turned = [c for c in copies if c["family"] == "rotation"]
+        out[name]["rotation family, r16"] = sum(c["o_ok"] and c[field] <= 16 for c in turned) / max(1, len(turned))
+        out[name]["rotation family, median bits"] = float(np.median([c[field] for c in turned])) if turned else None
     return out
 
 

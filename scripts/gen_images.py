@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 
 def scene(seed, width, height):
@@ -69,6 +69,17 @@ def test(out):
     (out / "corrupt.jpg").write_bytes(good[:2] + bytes(range(256)) * 8)
     save(scene(501, 1600, 1004), out / "photo-1600x1004.jpg", format="JPEG", quality=90)
     save(scene(502, 4000, 3000), out / "photo-12mp.jpg", format="JPEG", quality=90)
+    # The browser decoder (issue 5): a photo whose EXIF says "rotate 90
+    # degrees clockwise to display" (orientation 6), and AVIF files (our wasm
+    # does not decode AVIF; Chromium does), one of them a recompressed copy
+    # of listed.jpg.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    save(scene(601, 640, 480), out / "oriented-6.jpg", format="JPEG", quality=90, exif=exif)
+    # The same photo as displayed (Pillow's exif_transpose), stored losslessly.
+    save(ImageOps.exif_transpose(Image.open(out / "oriented-6.jpg")), out / "oriented-6-displayed.png", format="PNG")
+    save(scene(602, 640, 480), out / "unlisted.avif", format="AVIF", quality=80)
+    save(scene(301, 1024, 768), out / "listed-recoded.avif", format="AVIF", quality=70)
 
 
 if __name__ == "__main__":

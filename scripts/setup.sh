@@ -36,11 +36,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 
 # npm tools pinned by package-lock.json: binaryen 132 (wasm-opt; never Debian's
-# binaryen, whose wasm-opt 108 silently breaks the module) and playwright-core
-# (the driver only: chromium comes from Debian, never `playwright install`).
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+# binaryen, whose wasm-opt 108 silently breaks the module), esbuild (minifies
+# the package's JS) and playwright-core (the driver only: chromium comes from
+# Debian, never `playwright install`).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -d node_modules/playwright-core ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (binaryen, playwright-core)"
+  say "installing npm packages (binaryen, esbuild, playwright-core)"
   npm ci --no-audit --no-fund
 fi
 

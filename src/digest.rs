@@ -1,52 +1,107 @@
 //! MD5, SHA-1 and SHA-256 of file bytes, incrementally, for streaming big files.
+//!
+//! A [`Digester`] computes all three, or only the kinds a filter has sections
+//! for ([`Digester::of_kinds`]): each digest skipped saves a pass over the file.
 
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-/// The three exact digests of one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use crate::error::{Error, Result};
+use crate::filter::DigestKind;
+
+/// The exact digests of one file: all three, or those a [`Digester`] was asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Digests {
-    /// MD5 (16 bytes).
-    pub md5: [u8; 16],
-    /// SHA-1 (20 bytes).
-    pub sha1: [u8; 20],
-    /// SHA-256 (32 bytes).
-    pub sha256: [u8; 32],
+    /// MD5 (16 bytes), when computed.
+    pub md5: Option<[u8; 16]>,
+    /// SHA-1 (20 bytes), when computed.
+    pub sha1: Option<[u8; 20]>,
+    /// SHA-256 (32 bytes), when computed.
+    pub sha256: Option<[u8; 32]>,
 }
 
-/// Computes all three digests over bytes fed in any number of chunks.
-#[derive(Clone, Default)]
+impl Digests {
+    /// The digest of `kind`, when it was computed.
+    pub fn get(&self, kind: DigestKind) -> Option<&[u8]> {
+        match kind {
+            DigestKind::Md5 => self.md5.as_ref().map(|d| &d[..]),
+            DigestKind::Sha1 => self.sha1.as_ref().map(|d| &d[..]),
+            DigestKind::Sha256 => self.sha256.as_ref().map(|d| &d[..]),
+        }
+    }
+
+    /// Sets the digest of `kind`, computed elsewhere (e.g. by the browser's
+    /// WebCrypto). Fails with [`Error::InvalidArgument`] when `bytes` is not
+    /// [`DigestKind::len`] long.
+    pub fn set(&mut self, kind: DigestKind, bytes: &[u8]) -> Result<()> {
+        let wrong = || Error::InvalidArgument(format!("a {} digest is {} bytes, got {}", kind.name(), kind.len(), bytes.len()));
+        match kind {
+            DigestKind::Md5 => self.md5 = Some(bytes.try_into().map_err(|_| wrong())?),
+            DigestKind::Sha1 => self.sha1 = Some(bytes.try_into().map_err(|_| wrong())?),
+            DigestKind::Sha256 => self.sha256 = Some(bytes.try_into().map_err(|_| wrong())?),
+        }
+        Ok(())
+    }
+}
+
+/// Computes digests over bytes fed in any number of chunks.
+#[derive(Clone)]
 pub struct Digester {
-    md5: Md5,
-    sha1: Sha1,
-    sha256: Sha256,
+    md5: Option<Md5>,
+    sha1: Option<Sha1>,
+    sha256: Option<Sha256>,
+}
+
+impl Default for Digester {
+    fn default() -> Self {
+        Digester { md5: Some(Md5::new()), sha1: Some(Sha1::new()), sha256: Some(Sha256::new()) }
+    }
 }
 
 impl Digester {
-    /// A digester that has seen no bytes.
+    /// A digester of all three kinds that has seen no bytes.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Feeds the next chunk of the file.
-    pub fn update(&mut self, chunk: &[u8]) {
-        self.md5.update(chunk);
-        self.sha1.update(chunk);
-        self.sha256.update(chunk);
+    /// A digester of only the given kinds (none at all for an empty list).
+    pub fn of_kinds(kinds: impl IntoIterator<Item = DigestKind>) -> Self {
+        let mut d = Digester { md5: None, sha1: None, sha256: None };
+        for kind in kinds {
+            match kind {
+                DigestKind::Md5 => d.md5 = Some(Md5::new()),
+                DigestKind::Sha1 => d.sha1 = Some(Sha1::new()),
+                DigestKind::Sha256 => d.sha256 = Some(Sha256::new()),
+            }
+        }
+        d
     }
 
-    /// Finishes and returns the digests of everything fed.
+    /// Feeds the next chunk of the file.
+    pub fn update(&mut self, chunk: &[u8]) {
+        if let Some(h) = &mut self.md5 {
+            h.update(chunk);
+        }
+        if let Some(h) = &mut self.sha1 {
+            h.update(chunk);
+        }
+        if let Some(h) = &mut self.sha256 {
+            h.update(chunk);
+        }
+    }
+
+    /// Finishes and returns the digests of everything fed, of the kinds asked for.
     pub fn finish(self) -> Digests {
         Digests {
-            md5: self.md5.finalize().into(),
-            sha1: self.sha1.finalize().into(),
-            sha256: self.sha256.finalize().into(),
+            md5: self.md5.map(|h| h.finalize().into()),
+            sha1: self.sha1.map(|h| h.finalize().into()),
+            sha256: self.sha256.map(|h| h.finalize().into()),
         }
     }
 }
 
-/// The digests of a whole file held in memory.
+/// All three digests of a whole file held in memory.
 pub fn digest(bytes: &[u8]) -> Digests {
     let mut d = Digester::new();
     d.update(bytes);
@@ -100,9 +155,9 @@ mod tests {
     fn matches_hashlib() {
         for (input, [md5, sha1, sha256]) in inputs().iter().zip(HASHLIB) {
             let d = digest(input);
-            assert_eq!(encode(&d.md5), md5, "md5 of {} bytes", input.len());
-            assert_eq!(encode(&d.sha1), sha1, "sha1 of {} bytes", input.len());
-            assert_eq!(encode(&d.sha256), sha256, "sha256 of {} bytes", input.len());
+            assert_eq!(d.md5.map(|x| encode(&x)).as_deref(), Some(md5), "md5 of {} bytes", input.len());
+            assert_eq!(d.sha1.map(|x| encode(&x)).as_deref(), Some(sha1), "sha1 of {} bytes", input.len());
+            assert_eq!(d.sha256.map(|x| encode(&x)).as_deref(), Some(sha256), "sha256 of {} bytes", input.len());
         }
     }
 
@@ -132,5 +187,28 @@ mod tests {
             chunked.update(&[]);
             assert_eq!(chunked.finish(), whole, "{len} bytes");
         }
+    }
+
+    #[test]
+    fn only_the_kinds_asked_for_are_computed() {
+        let input = &inputs()[1];
+        let all = digest(input);
+        let mut some = Digester::of_kinds([DigestKind::Sha256, DigestKind::Md5]);
+        some.update(input);
+        let some = some.finish();
+        assert_eq!(some, Digests { sha1: None, ..all });
+        let mut none = Digester::of_kinds([]);
+        none.update(input);
+        assert_eq!(none.finish(), Digests::default());
+    }
+
+    #[test]
+    fn set_checks_the_length() {
+        let all = digest(b"abc");
+        let mut d = Digests::default();
+        d.set(DigestKind::Sha1, all.get(DigestKind::Sha1).unwrap_or_default()).unwrap();
+        assert_eq!(d.sha1, all.sha1);
+        assert_eq!(d.set(DigestKind::Sha256, &[0; 20]).map_err(|e| e.code()), Err("invalid-argument"));
+        assert_eq!(d.sha256, None);
     }
 }

@@ -13,6 +13,7 @@ pub mod hex;
 pub mod pdq;
 mod pixels;
 mod screen;
+mod variants;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
@@ -24,4 +25,5 @@ pub use filter::{
     SignatureStatus, MAX_RADIUS,
 };
 pub use pixels::{Layout, PixelView, Pixels};
-pub use screen::{PdqAction, Policy, Reason, Screener, Screening, Verdict};
+pub use screen::{PdqAction, PdqQuery, Policy, Reason, Screener, Screening, Verdict};
+pub use variants::{resample_small, trim_uniform_borders, ExtraVariants, Preparation};

@@ -1,11 +1,12 @@
 //! Screening: hashes of one file + a filter + a policy -> a verdict with reasons.
 
-use crate::decode::{decode, Decoded, Limits};
-use crate::digest::{digest, Digests};
+use crate::decode::{decode_for_pdq, DecodeMode, Decoded, Limits};
+use crate::digest::{Digester, Digests};
 use crate::error::Error;
 use crate::filter::{DigestKind, Filter};
 use crate::pdq::{self, Dihedral, Pdq};
 use crate::pixels::PixelView;
+use crate::variants::{self, ExtraVariants, Preparation};
 
 /// What screening decided for one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +51,25 @@ pub struct Policy {
     /// PDQ hashes with a quality below this never match perceptually.
     /// By default, 50 (Meta's guidance).
     pub min_quality: u8,
+    /// Extra PDQ queries from other preparations of the image (trimmed
+    /// borders, small images resampled). By default, both, unturned
+    /// ([`ExtraVariants::default`]).
+    pub extra_variants: ExtraVariants,
+    /// How images are decoded for PDQ. By default, [`DecodeMode::Exact`]:
+    /// the CLI and the server are the authority. The browser package opts
+    /// into [`DecodeMode::Fast`] (hashes up to a few bits from exact on
+    /// large baseline JPEGs; docs/DESIGN-decoding.md).
+    pub decode: DecodeMode,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { pdq_action: PdqAction::Flag, min_quality: 50 }
+        Policy {
+            pdq_action: PdqAction::Flag,
+            min_quality: 50,
+            extra_variants: ExtraVariants::default(),
+            decode: DecodeMode::Exact,
+        }
     }
 }
 
@@ -63,7 +78,8 @@ impl Default for Policy {
 pub enum Reason {
     /// The file's digest of this kind is listed.
     Digest(DigestKind),
-    /// A PDQ variant of the image is within the filter's radius of a listed hash.
+    /// A PDQ variant of the image is within the filter's radius of a listed hash
+    /// (the turn; [`Screening::queries`] also says how the image was prepared).
     Pdq(Dihedral),
     /// The image's PDQ quality is below the policy's minimum: no perceptual check.
     LowQuality(u8),
@@ -84,6 +100,21 @@ pub struct Screening {
     pub pdq: Option<Pdq>,
     /// The decoded image's width and height.
     pub size: Option<(u32, u32)>,
+    /// Every PDQ query made, in order (empty when no perceptual check ran).
+    pub queries: Vec<PdqQuery>,
+}
+
+/// One PDQ hash tested against the filter while screening a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PdqQuery {
+    /// How the image was prepared before hashing.
+    pub preparation: Preparation,
+    /// How it was turned.
+    pub turn: Dihedral,
+    /// Its hash and quality.
+    pub pdq: Pdq,
+    /// Whether the filter matched it.
+    pub matched: bool,
 }
 
 /// A filter together with the policy and decode limits to screen files with.
@@ -109,12 +140,50 @@ impl<B: AsRef<[u8]>> Screener<B> {
         self.filter.pdq_params().is_some()
     }
 
-    /// Screens a whole file held in memory: digests, then (if the filter has a
-    /// PDQ section) decode and perceptual match.
+    /// The digest kinds the filter has sections for: the only ones worth computing.
+    pub fn digest_kinds(&self) -> Vec<DigestKind> {
+        [DigestKind::Md5, DigestKind::Sha1, DigestKind::Sha256]
+            .into_iter()
+            .filter(|kind| self.filter.has_digests(*kind))
+            .collect()
+    }
+
+    /// A digester of [`Screener::digest_kinds`], for streaming a file's bytes.
+    pub fn digester(&self) -> Digester {
+        Digester::of_kinds(self.digest_kinds())
+    }
+
+    /// Decodes `bytes` for the perceptual check, within the limits and with
+    /// the policy's [`DecodeMode`].
+    pub fn decode(&self, bytes: &[u8]) -> crate::error::Result<Decoded> {
+        decode_for_pdq(bytes, &self.limits, self.policy.decode)
+    }
+
+    /// Screens a whole file held in memory: the digests the filter has
+    /// sections for, then (if it has a PDQ section) decode and perceptual match.
     pub fn screen_bytes(&self, bytes: &[u8]) -> Screening {
-        let digests = digest(bytes);
-        let image = if self.wants_pixels() { Some(decode(bytes, &self.limits)) } else { None };
-        self.screen_parts(Some(&digests), image.as_ref().map(|r| r.as_ref().map(|d: &Decoded| d.pixels.view())))
+        let mut digester = self.digester();
+        digester.update(bytes);
+        let digests = digester.finish();
+        let image = if self.wants_pixels() { Some(self.decode(bytes)) } else { None };
+        self.screen_decoded(Some(&digests), image.as_ref().map(|r| r.as_ref()))
+    }
+
+    /// Screens digests and a decoded image (or why it could not be decoded);
+    /// the size reported is the one the file declares, also after a
+    /// reduced-scale decode.
+    pub fn screen_decoded(
+        &self,
+        digests: Option<&Digests>,
+        image: Option<std::result::Result<&Decoded, &Error>>,
+    ) -> Screening {
+        let mut screening = self.screen_parts(digests, image.map(|r| r.map(|d| d.pixels.view())));
+        if let Some(Ok(decoded)) = image {
+            if screening.size.is_some() {
+                screening.size = Some(decoded.size);
+            }
+        }
+        screening
     }
 
     /// Screens raw pixels only (no file bytes, so no digests).
@@ -136,12 +205,13 @@ impl<B: AsRef<[u8]>> Screener<B> {
         }
         let mut pdq = None;
         let mut size = None;
+        let mut queries = Vec::new();
         let mut perceptual_checked = !self.wants_pixels();
         if self.wants_pixels() {
             match image {
                 Some(Ok(view)) => {
                     size = Some((view.width(), view.height()));
-                    let (original, perceptual) = self.pdq_reasons(view);
+                    let (original, perceptual) = self.pdq_reasons(view, &mut queries);
                     pdq = Some(original);
                     perceptual_checked = !matches!(perceptual.first(), Some(Reason::LowQuality(_)));
                     reasons.extend(perceptual);
@@ -151,36 +221,58 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }
         }
         let verdict = self.verdict(&reasons, perceptual_checked);
-        Screening { verdict, reasons, digests: digests.copied(), pdq, size }
+        Screening { verdict, reasons, digests: digests.copied(), pdq, size, queries }
     }
 
+    /// The kinds whose digest is listed. A kind the filter has but `d` lacks
+    /// is not checked: [`Screener::digester`] computes every kind needed.
     fn digest_matches(&self, d: &Digests) -> Vec<DigestKind> {
-        let all: [(DigestKind, &[u8]); 3] =
-            [(DigestKind::Md5, &d.md5), (DigestKind::Sha1, &d.sha1), (DigestKind::Sha256, &d.sha256)];
-        all.into_iter()
-            .filter(|(kind, bytes)| self.filter.has_digests(*kind) && self.filter.contains_digest(*kind, bytes))
-            .map(|(kind, _)| kind)
+        self.digest_kinds()
+            .into_iter()
+            .filter(|kind| d.get(*kind).is_some_and(|bytes| self.filter.contains_digest(*kind, bytes)))
             .collect()
     }
 
-    /// The original image's PDQ and the perceptual reasons (matches, or low quality).
-    fn pdq_reasons(&self, view: PixelView<'_>) -> (Pdq, Vec<Reason>) {
+    /// The original image's PDQ and the perceptual reasons (matches, or low
+    /// quality); records every query made in `queries`.
+    fn pdq_reasons(&self, view: PixelView<'_>, queries: &mut Vec<PdqQuery>) -> (Pdq, Vec<Reason>) {
         let dihedral = self.filter.pdq_params().is_some_and(|p| p.dihedral);
-        let variants: Vec<(Dihedral, Pdq)> = if dihedral {
+        let original = self.query_prepared(Preparation::AsIs, view, dihedral, queries);
+        if original.quality < self.policy.min_quality {
+            return (original, vec![Reason::LowQuality(original.quality)]);
+        }
+        let extra = self.policy.extra_variants;
+        for (preparation, pixels) in variants::prepare(view, extra) {
+            self.query_prepared(preparation, pixels.view(), dihedral && extra.turned, queries);
+        }
+        let mut matches: Vec<Reason> = Vec::new();
+        for q in queries.iter().filter(|q| q.matched) {
+            if !matches.contains(&Reason::Pdq(q.turn)) {
+                matches.push(Reason::Pdq(q.turn));
+            }
+        }
+        (original, matches)
+    }
+
+    /// Hashes one prepared image (all eight turns when `turned`) and tests
+    /// each hash, unless the image's own quality is below the policy's
+    /// minimum; returns the unturned hash.
+    fn query_prepared(&self, preparation: Preparation, view: PixelView<'_>, turned: bool, queries: &mut Vec<PdqQuery>) -> Pdq {
+        let hashes: Vec<(Dihedral, Pdq)> = if turned {
             Dihedral::ALL.into_iter().zip(pdq::hash_turned(view)).collect()
         } else {
             vec![(Dihedral::Original, pdq::hash(view))]
         };
-        let original = variants[0].1;
-        if original.quality < self.policy.min_quality {
-            return (original, vec![Reason::LowQuality(original.quality)]);
+        let unturned = hashes[0].1;
+        if unturned.quality >= self.policy.min_quality {
+            queries.extend(hashes.into_iter().map(|(turn, pdq)| PdqQuery {
+                preparation,
+                turn,
+                pdq,
+                matched: self.filter.match_pdq(&pdq.hash),
+            }));
         }
-        let matches = variants
-            .into_iter()
-            .filter(|(_, v)| self.filter.match_pdq(&v.hash))
-            .map(|(d, _)| Reason::Pdq(d))
-            .collect();
-        (original, matches)
+        unturned
     }
 
     fn verdict(&self, reasons: &[Reason], perceptual_checked: bool) -> Verdict {

@@ -7,7 +7,7 @@
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::decode::Limits;
+use crate::decode::{DecodeMode, Decoded, Limits};
 use crate::digest::{Digester, Digests};
 use crate::error::Error;
 use crate::filter::{DigestKind, Filter};
@@ -44,12 +44,14 @@ fn report_panics() {
 impl JsScreener {
     /// Parses and verifies `filter`; with `public_key` (32 bytes), the filter
     /// must carry a valid signature by that key. `pdq_action` is `"flag"`
-    /// (the default) or `"block"`.
+    /// (the default) or `"block"`; `decode` is `"exact"` (the default, as
+    /// natively) or `"fast"` (large baseline JPEGs at 1/4 or 1/8 scale).
     #[wasm_bindgen(constructor)]
     pub fn new(
         filter: Vec<u8>,
         public_key: Option<Vec<u8>>,
         pdq_action: Option<String>,
+        decode: Option<String>,
     ) -> Result<JsScreener, JsValue> {
         report_panics();
         let key = match public_key {
@@ -70,13 +72,22 @@ impl JsScreener {
                 ))))
             }
         };
+        let decode = match decode.as_deref() {
+            None | Some("exact") => DecodeMode::Exact,
+            Some("fast") => DecodeMode::Fast,
+            Some(other) => {
+                return Err(to_js(&Error::InvalidArgument(format!(
+                    "decode mode {other:?} is neither \"exact\" nor \"fast\""
+                ))))
+            }
+        };
         let filter = Filter::from_bytes(filter, key.as_ref()).map_err(|e| to_js(&e))?;
         if filter.is_expired((js_sys::Date::now() / 1000.0) as u64) {
             return Err(to_js(&Error::FilterExpired));
         }
         let defaults = Limits::default();
         let limits = Limits { max_input_bytes: defaults.max_input_bytes.min(MAX_DECODE_BYTES), ..defaults };
-        let policy = Policy { pdq_action, ..Policy::default() };
+        let policy = Policy { pdq_action, decode, ..Policy::default() };
         Ok(JsScreener { inner: Screener::new(filter, policy, limits), limits })
     }
 
@@ -93,34 +104,81 @@ impl JsScreener {
         self.limits.max_input_bytes as f64
     }
 
+    /// The digest kinds the filter has sections for (`"md5"`, `"sha1"`,
+    /// `"sha256"`): the only ones screening computes.
+    #[wasm_bindgen(js_name = digestKinds)]
+    pub fn digest_kinds(&self) -> Array {
+        self.inner.digest_kinds().into_iter().map(|k| JsValue::from_str(k.name())).collect()
+    }
+
     /// Screens a whole file held in memory.
     #[wasm_bindgen(js_name = screenBytes)]
     pub fn screen_bytes(&self, bytes: &[u8]) -> Object {
         screening_object(&self.inner.screen_bytes(bytes))
     }
 
-    /// Screens raw RGBA pixels (as an `ImageData` holds them); no digests.
+    /// Screens raw RGBA pixels (as an `ImageData` holds them, e.g. decoded
+    /// by the browser), with the file's digests when given.
     #[wasm_bindgen(js_name = screenPixels)]
-    pub fn screen_pixels(&self, width: u32, height: u32, rgba: &[u8]) -> Result<Object, JsValue> {
+    pub fn screen_pixels(
+        &self,
+        width: u32,
+        height: u32,
+        rgba: &[u8],
+        digests: Option<JsDigests>,
+    ) -> Result<Object, JsValue> {
         let view = PixelView::new(width, height, Layout::Rgba8, rgba).map_err(|e| to_js(&e))?;
-        Ok(screening_object(&self.inner.screen_pixels(view)))
+        let digests = digests.map(|d| self.complete(d)).transpose()?;
+        Ok(screening_object(&self.inner.screen_parts(digests.as_ref(), Some(Ok(view)))))
     }
 
-    /// Screens a file from parts: digests streamed with a [`JsDigester`], and
-    /// the file's bytes to decode (`undefined` when the file is too large to
-    /// decode or the filter has no PDQ section).
+    /// Decodes a file's bytes for the perceptual check with the screener's
+    /// decode mode and limits (a failure is kept, and reported when screened).
+    #[wasm_bindgen(js_name = decodeImage)]
+    pub fn decode_image(&self, bytes: &[u8]) -> JsImage {
+        JsImage { inner: self.inner.decode(bytes) }
+    }
+
+    /// Screens a file from parts: its digests (streamed with a [`JsDigester`]
+    /// of [`JsScreener::digest_kinds`]), and its decoded image (`undefined`
+    /// when the file is too large to decode or the filter has no PDQ section).
+    /// Fails with `invalid-argument` when a digest the filter needs is missing.
+    #[wasm_bindgen(js_name = screenImage)]
+    pub fn screen_image(&self, digests: JsDigests, image: Option<JsImage>) -> Result<Object, JsValue> {
+        let digests = self.complete(digests)?;
+        let image = image.as_ref().filter(|_| self.inner.wants_pixels()).map(|i| i.inner.as_ref());
+        Ok(screening_object(&self.inner.screen_decoded(Some(&digests), image)))
+    }
+
+    /// [`JsScreener::decode_image`] then [`JsScreener::screen_image`], for
+    /// bytes to decode (`undefined`: digests only).
     #[wasm_bindgen(js_name = screenParts)]
-    pub fn screen_parts(&self, digests: &JsDigests, bytes: Option<Vec<u8>>) -> Object {
-        let decoded = match bytes {
-            Some(bytes) if self.inner.wants_pixels() => Some(crate::decode::decode(&bytes, &self.limits)),
-            _ => None,
-        };
-        let image = decoded.as_ref().map(|r| r.as_ref().map(|d| d.pixels.view()));
-        screening_object(&self.inner.screen_parts(Some(&digests.inner), image))
+    pub fn screen_parts(&self, digests: JsDigests, bytes: Option<Vec<u8>>) -> Result<Object, JsValue> {
+        let image = bytes.filter(|_| self.inner.wants_pixels()).map(|b| self.decode_image(&b));
+        self.screen_image(digests, image)
+    }
+
+    /// The digests, checked to hold every kind the filter has a section for.
+    fn complete(&self, digests: JsDigests) -> Result<Digests, JsValue> {
+        match self.inner.digest_kinds().into_iter().find(|k| digests.inner.get(*k).is_none()) {
+            Some(missing) => Err(to_js(&Error::InvalidArgument(format!(
+                "the filter has a {} section but no {} digest was given",
+                missing.name(),
+                missing.name()
+            )))),
+            None => Ok(digests.inner),
+        }
     }
 }
 
-/// Computes MD5, SHA-1 and SHA-256 over a file fed in chunks.
+/// A file decoded for the perceptual check (or why it could not be), between
+/// [`JsScreener::decode_image`] and [`JsScreener::screen_image`].
+#[wasm_bindgen(js_name = DecodedImage)]
+pub struct JsImage {
+    inner: crate::error::Result<Decoded>,
+}
+
+/// Computes MD5, SHA-1 and SHA-256 (or some of them) over a file fed in chunks.
 #[wasm_bindgen(js_name = Digester)]
 pub struct JsDigester {
     inner: Option<Digester>,
@@ -128,10 +186,17 @@ pub struct JsDigester {
 
 #[wasm_bindgen(js_class = Digester)]
 impl JsDigester {
-    /// A digester that has seen no bytes.
+    /// A digester that has seen no bytes, of the kinds named in `kinds`
+    /// (`"md5"`, `"sha1"`, `"sha256"`), all three when `undefined`.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> JsDigester {
-        JsDigester { inner: Some(Digester::new()) }
+    pub fn new(kinds: Option<Vec<String>>) -> Result<JsDigester, JsValue> {
+        let digester = match kinds {
+            None => Digester::new(),
+            Some(names) => Digester::of_kinds(
+                names.iter().map(|n| digest_kind(n)).collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        Ok(JsDigester { inner: Some(digester) })
     }
 
     /// Feeds the next chunk of the file.
@@ -152,12 +217,6 @@ impl JsDigester {
     }
 }
 
-impl Default for JsDigester {
-    fn default() -> Self {
-        JsDigester::new()
-    }
-}
-
 fn finished() -> JsValue {
     to_js(&Error::InvalidArgument("the digester has already finished".into()))
 }
@@ -170,11 +229,31 @@ pub struct JsDigests {
 
 #[wasm_bindgen(js_class = Digests)]
 impl JsDigests {
-    /// The digests as `{ md5, sha1, sha256 }` in lower-case hex.
+    /// The digests as `{ md5?, sha1?, sha256? }` in lower-case hex.
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> Object {
         digests_object(&self.inner)
     }
+
+    /// The digest of `kind` (`"md5"`, `"sha1"`, `"sha256"`) as bytes, or
+    /// `undefined` when it was not computed.
+    pub fn get(&self, kind: &str) -> Result<Option<Vec<u8>>, JsValue> {
+        Ok(self.inner.get(digest_kind(kind)?).map(<[u8]>::to_vec))
+    }
+
+    /// Adds the digest of `kind` computed elsewhere (WebCrypto, another worker);
+    /// fails with `invalid-argument` for an unknown kind or a wrong length.
+    pub fn set(&mut self, kind: &str, bytes: &[u8]) -> Result<(), JsValue> {
+        self.inner.set(digest_kind(kind)?, bytes).map_err(|e| to_js(&e))
+    }
+}
+
+/// The digest kind named `name`, or `invalid-argument`.
+fn digest_kind(name: &str) -> Result<DigestKind, JsValue> {
+    [DigestKind::Md5, DigestKind::Sha1, DigestKind::Sha256]
+        .into_iter()
+        .find(|k| k.name() == name)
+        .ok_or_else(|| to_js(&Error::InvalidArgument(format!("unknown digest kind {name:?}"))))
 }
 
 /// Converts a core error into a JS `Error` with `name` `PrescreenError` and a stable `code`.
@@ -192,9 +271,11 @@ fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
 
 fn digests_object(d: &Digests) -> Object {
     let o = Object::new();
-    set(&o, "md5", hex::encode(&d.md5));
-    set(&o, "sha1", hex::encode(&d.sha1));
-    set(&o, "sha256", hex::encode(&d.sha256));
+    for kind in [DigestKind::Md5, DigestKind::Sha1, DigestKind::Sha256] {
+        if let Some(bytes) = d.get(kind) {
+            set(&o, kind.name(), hex::encode(bytes));
+        }
+    }
     o
 }
 
@@ -230,7 +311,7 @@ fn reason_object(reason: &Reason) -> Object {
     match reason {
         Reason::Digest(kind) => {
             set(&o, "kind", "digest");
-            set(&o, "digest", digest_name(*kind));
+            set(&o, "digest", kind.name());
         }
         Reason::Pdq(variant) => {
             set(&o, "kind", "pdq");
@@ -247,14 +328,6 @@ fn reason_object(reason: &Reason) -> Object {
         }
     }
     o
-}
-
-fn digest_name(kind: DigestKind) -> &'static str {
-    match kind {
-        DigestKind::Md5 => "md5",
-        DigestKind::Sha1 => "sha1",
-        DigestKind::Sha256 => "sha256",
-    }
 }
 
 fn dihedral_name(d: Dihedral) -> &'static str {

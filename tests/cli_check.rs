@@ -93,3 +93,25 @@ fn unreadable_file_and_bad_filter_exit_2() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("filter-"), "{stderr}");
 }
+
+#[test]
+fn extra_variants_and_queries_list() {
+    let dir = scratch("queries");
+    build_filter(&dir);
+    let args = ["check", "--json", "--queries", "--extra-variants", "trim,resample,turned", "filter.psf"];
+    // 511x511: under 512, so resampled as well; no uniform border to trim.
+    let out = prescreen(&[&args[..], &[&image("astronaut-511.png")]].concat(), &dir);
+    let line = &json_lines(&out)[0];
+    let queries = line["queries"].as_array().unwrap();
+    let prepared: Vec<&str> = queries.iter().map(|q| q["preparation"].as_str().unwrap()).collect();
+    assert_eq!(prepared, [["as-is"; 8], ["resampled"; 8]].concat());
+    assert_eq!(queries[0]["pdq"], line["pdq"]);
+    assert_eq!(queries[0]["turn"], "original");
+    let default = prescreen(&["check", "--json", "--queries", "filter.psf", &image("astronaut-511.png")], &dir);
+    let queries = json_lines(&default)[0]["queries"].as_array().unwrap().clone();
+    assert_eq!((queries.len(), &queries[8]["preparation"], &queries[8]["turn"]), (9, &"resampled".into(), &"original".into()));
+    let none = prescreen(&["check", "--json", "--extra-variants", "none", "filter.psf", &image("astronaut-511.png")], &dir);
+    assert!(json_lines(&none)[0].get("queries").is_none());
+    let text = prescreen(&["check", "--queries", "filter.psf", &image("astronaut.png")], &dir);
+    assert_eq!(text.status.code(), Some(2), "--queries needs --json");
+}

@@ -67,5 +67,6 @@ fn lossy_formats_are_close_to_pillow() {
     check(fixture!("rgb-orientation6.jpg"), Format::Jpeg, Layout::Rgb8, 6, 8);
     check(fixture!("grey.jpg"), Format::Jpeg, Layout::Grey8, 1, 8);
     check(fixture!("progressive.jpg"), Format::Jpeg, Layout::Rgb8, 1, 8);
+    check(fixture!("cmyk.jpg"), Format::Jpeg, Layout::Rgb8, 1, 8);
     check(fixture!("lossy.webp"), Format::WebP, Layout::Rgb8, 1, 8);
 }

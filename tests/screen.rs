@@ -6,7 +6,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use prescreen::pdq::{self, Dihedral};
 use prescreen::{
-    decode, digest, DigestKind, Error, Filter, FilterBuilder, Layout, Limits, PdqAction, Pixels, Policy, Reason,
+    decode, decode_for_pdq, digest, DecodeMode, DigestKind, Error, Filter, FilterBuilder, Layout, Limits, PdqAction, Pixels, Policy, Reason,
     Screener, Verdict,
 };
 
@@ -14,6 +14,8 @@ const ASTRONAUT: &[u8] = include_bytes!("conformance/images/astronaut.png");
 const CHELSEA: &[u8] = include_bytes!("conformance/images/chelsea.png");
 const FLAT: &[u8] = include_bytes!("conformance/images/g-flat-300x200.png");
 const TEXT: &[u8] = b"just some text, not an image\n";
+/// A 2400x2100 baseline JPEG: the fast mode decodes it at 1/4 scale (tests/fast/README.md).
+const LARGE_JPEG: &[u8] = include_bytes!("fast/astronaut-2400x2100.jpg");
 
 /// A screener over a filter listing the astronaut's PDQ hash and the text's SHA-256.
 fn screener(pdq_section: bool, policy: Policy) -> Screener {
@@ -23,7 +25,7 @@ fn screener(pdq_section: bool, policy: Policy) -> Screener {
         let astronaut = decode(ASTRONAUT, &Limits::default()).unwrap();
         builder.add_pdq(pdq::hash(astronaut.pixels.view()).hash);
     }
-    builder.add_digest(DigestKind::Sha256, &digest(TEXT).sha256).unwrap();
+    builder.add_digest(DigestKind::Sha256, &digest(TEXT).sha256.unwrap()).unwrap();
     let filter = Filter::from_bytes(builder.build(None).unwrap(), None).unwrap();
     Screener::new(filter, policy, Limits::default())
 }
@@ -111,4 +113,26 @@ fn streamed_digests_without_pixels_are_unscreenable_perceptually() {
     assert_eq!(screener.screen_parts(Some(&digests), None).verdict, Verdict::Unscreenable);
     let listed = digest(TEXT);
     assert_eq!(screener.screen_parts(Some(&listed), None).verdict, Verdict::Block);
+}
+
+#[test]
+fn only_the_filters_digest_kinds_are_computed() {
+    let screener = screener(true, Policy::default());
+    assert_eq!(screener.digest_kinds(), [DigestKind::Sha256]);
+    let digests = screener.screen_bytes(CHELSEA).digests.unwrap();
+    assert_eq!(digests.sha256, digest(CHELSEA).sha256);
+    assert_eq!((digests.md5, digests.sha1), (None, None));
+}
+
+#[test]
+fn the_policy_chooses_the_decode_mode_and_the_declared_size_is_reported() {
+    let limits = Limits::default();
+    for mode in [DecodeMode::Exact, DecodeMode::Fast] {
+        let screening = screener(true, Policy { decode: mode, ..Policy::default() }).screen_bytes(LARGE_JPEG);
+        let decoded = decode_for_pdq(LARGE_JPEG, &limits, mode).unwrap();
+        assert_eq!(decoded.reduction, if mode == DecodeMode::Fast { 4 } else { 1 });
+        assert_eq!(screening.pdq.map(|p| p.hash), Some(pdq::hash(decoded.pixels.view()).hash), "{mode:?}");
+        assert_eq!(screening.size, Some((2400, 2100)), "{mode:?}");
+    }
+    assert_eq!(Policy::default().decode, DecodeMode::Exact, "natively, exact unless asked");
 }

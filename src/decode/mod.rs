@@ -32,13 +32,15 @@ mod complete;
 mod convert;
 mod limits;
 mod plausible;
-mod reduced;
+mod jpeg;
 mod scale;
 mod sniff;
 
 use std::io::{Cursor, ErrorKind};
 
-use image::codecs::{bmp::BmpDecoder, gif::GifDecoder, jpeg::JpegDecoder, png::PngDecoder};
+#[cfg(not(target_arch = "wasm32"))]
+use image::codecs::jpeg::JpegDecoder;
+use image::codecs::{bmp::BmpDecoder, gif::GifDecoder, png::PngDecoder};
 use image::codecs::{pnm::PnmDecoder, webp::WebPDecoder};
 use image::error::ImageError;
 use image::{DynamicImage, ImageDecoder};
@@ -165,7 +167,7 @@ pub fn decode_for_pdq(bytes: &[u8], limits: &Limits, mode: DecodeMode) -> Result
     if complete::ends_early(Format::Jpeg, bytes) {
         return Err(Error::Truncated);
     }
-    match reduced::decode(bytes, limits)? {
+    match jpeg::decode_reduced(bytes, limits)? {
         Some(r) => Ok(Decoded {
             pixels: r.pixels,
             format: Format::Jpeg,
@@ -181,7 +183,10 @@ pub fn decode_for_pdq(bytes: &[u8], limits: &Limits, mode: DecodeMode) -> Result
 fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixels, u8)> {
     let cursor = Cursor::new(bytes);
     match format {
+        #[cfg(not(target_arch = "wasm32"))]
         Format::Jpeg => decode_with(JpegDecoder::new(cursor), format, bytes, limits),
+        #[cfg(target_arch = "wasm32")]
+        Format::Jpeg => jpeg::decode_full(bytes, limits).map(|j| (j.pixels, j.orientation)),
         Format::Png => {
             if let Some((width, height)) = plausible::png_dimensions(bytes) {
                 limits.check_image(width, height, 0)?;

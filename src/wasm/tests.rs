@@ -44,32 +44,32 @@ fn error_code(result: Result<impl Sized, JsValue>) -> String {
 }
 
 fn screener(filter: Vec<u8>) -> JsScreener {
-    JsScreener::new(filter, None, None).unwrap_or_else(|e| panic!("{:?}", e))
+    JsScreener::new(filter, None, None, None).unwrap_or_else(|e| panic!("{:?}", e))
 }
 
 #[test]
 fn bad_filters_are_refused_with_stable_codes() {
-    assert_eq!(error_code(JsScreener::new(b"not a filter".to_vec(), None, None)), "filter-magic");
+    assert_eq!(error_code(JsScreener::new(b"not a filter".to_vec(), None, None, None)), "filter-magic");
     let mut tampered = filter(false);
     let middle = tampered.len() / 2;
     tampered[middle] ^= 1;
-    assert_eq!(error_code(JsScreener::new(tampered, None, None)), "filter-checksum");
+    assert_eq!(error_code(JsScreener::new(tampered, None, None, None)), "filter-checksum");
     let truncated = filter(false)[..20].to_vec();
-    assert!(error_code(JsScreener::new(truncated, None, None)).starts_with("filter-"));
+    assert!(error_code(JsScreener::new(truncated, None, None, None)).starts_with("filter-"));
 }
 
 #[test]
 fn a_pinned_key_must_have_signed_the_filter() {
     let right = public_key_of(&SECRET).to_vec();
-    assert!(JsScreener::new(filter(true), Some(right.clone()), None).is_ok());
-    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![9; 32]), None)), "filter-signature");
-    assert_eq!(error_code(JsScreener::new(filter(false), Some(right), None)), "filter-signature");
-    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![1; 31]), None)), "invalid-argument");
+    assert!(JsScreener::new(filter(true), Some(right.clone()), None, None).is_ok());
+    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![9; 32]), None, None)), "filter-signature");
+    assert_eq!(error_code(JsScreener::new(filter(false), Some(right), None, None)), "filter-signature");
+    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![1; 31]), None, None)), "invalid-argument");
 }
 
 #[test]
 fn bad_policy_values_are_invalid_arguments() {
-    assert_eq!(error_code(JsScreener::new(filter(false), None, Some("maybe".into()))), "invalid-argument");
+    assert_eq!(error_code(JsScreener::new(filter(false), None, Some("maybe".into()), None)), "invalid-argument");
 }
 
 #[test]
@@ -81,8 +81,9 @@ fn a_listed_file_is_blocked_with_its_digests_reported() {
     assert_eq!(text(&reasons.get(0), "digest"), "sha256");
     let hashes = get(&result, "hashes");
     assert_eq!(text(&hashes, "sha256"), LISTED_SHA256);
-    assert_eq!(text(&hashes, "md5"), LISTED_MD5);
-    assert_eq!(text(&hashes, "sha1"), LISTED_SHA1);
+    // The filter has no MD5 or SHA-1 section: those are not computed.
+    assert!(get(&hashes, "md5").is_undefined());
+    assert!(get(&hashes, "sha1").is_undefined());
     assert_eq!(text(&hashes, "pdq").len(), 64);
     assert_eq!(get(&result, "width").as_f64(), Some(800.0));
     assert_eq!(get(&result, "height").as_f64(), Some(600.0));
@@ -91,17 +92,22 @@ fn a_listed_file_is_blocked_with_its_digests_reported() {
 #[test]
 fn streamed_digests_equal_whole_file_digests() {
     let screener = screener(filter(false));
-    let mut digester = JsDigester::new();
+    let mut digester = JsDigester::new(None).unwrap();
     for chunk in UNLISTED.chunks(7919) {
         digester.update(chunk).unwrap();
     }
     let digests = digester.finish().unwrap();
     assert_eq!(text(&digests.to_json().into(), "sha256"), UNLISTED_SHA256);
+    let mut listed = JsDigester::new(None).unwrap();
+    listed.update(LISTED).unwrap();
+    let listed: JsValue = listed.finish().unwrap().to_json().into();
+    assert_eq!(text(&listed, "md5"), LISTED_MD5);
+    assert_eq!(text(&listed, "sha1"), LISTED_SHA1);
     assert_eq!(error_code(digester.finish()), "invalid-argument");
     assert_eq!(error_code(digester.update(b"more")), "invalid-argument");
 
     let whole: JsValue = screener.screen_bytes(UNLISTED).into();
-    let parts: JsValue = screener.screen_parts(&digests, Some(UNLISTED.to_vec())).into();
+    let parts: JsValue = screener.screen_parts(digests, Some(UNLISTED.to_vec())).unwrap().into();
     assert_eq!(text(&parts, "verdict"), text(&whole, "verdict"));
     assert_eq!(text(&get(&parts, "hashes"), "sha256"), UNLISTED_SHA256);
     assert_eq!(text(&get(&parts, "hashes"), "pdq"), text(&get(&whole, "hashes"), "pdq"));
@@ -110,13 +116,13 @@ fn streamed_digests_equal_whole_file_digests() {
 #[test]
 fn digests_alone_block_a_listed_file_but_cannot_clear_one() {
     let screener = screener(filter(false));
-    let mut digester = JsDigester::new();
+    let mut digester = JsDigester::new(None).unwrap();
     digester.update(LISTED).unwrap();
-    let listed: JsValue = screener.screen_parts(&digester.finish().unwrap(), None).into();
+    let listed: JsValue = screener.screen_parts(digester.finish().unwrap(), None).unwrap().into();
     assert_eq!(text(&listed, "verdict"), "block");
-    let mut digester = JsDigester::new();
+    let mut digester = JsDigester::new(None).unwrap();
     digester.update(UNLISTED).unwrap();
-    let unlisted: JsValue = screener.screen_parts(&digester.finish().unwrap(), None).into();
+    let unlisted: JsValue = screener.screen_parts(digester.finish().unwrap(), None).unwrap().into();
     assert_eq!(text(&unlisted, "verdict"), "unscreenable");
 }
 
@@ -138,9 +144,51 @@ fn pixels_are_screened_and_wrong_lengths_refused() {
     let image = crate::decode::decode(LISTED, &Limits::default()).unwrap();
     let rgb = image.pixels.view();
     let rgba: Vec<u8> = rgb.data().chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect();
-    let result: JsValue = screener.screen_pixels(rgb.width(), rgb.height(), &rgba).unwrap().into();
+    let result: JsValue = screener.screen_pixels(rgb.width(), rgb.height(), &rgba, None).unwrap().into();
     let whole: JsValue = screener.screen_bytes(LISTED).into();
     assert_eq!(text(&get(&result, "hashes"), "pdq"), text(&get(&whole, "hashes"), "pdq"));
     assert!(get(&get(&result, "hashes"), "sha256").is_undefined());
-    assert_eq!(error_code(screener.screen_pixels(10, 10, &rgba[..399])), "invalid-argument");
+    assert_eq!(error_code(screener.screen_pixels(10, 10, &rgba[..399], None)), "invalid-argument");
+}
+
+#[test]
+fn digests_the_filter_needs_must_be_given_and_may_come_from_outside() {
+    let screener = screener(filter(false));
+    let kinds: Vec<String> = screener.digest_kinds().iter().filter_map(|k| k.as_string()).collect();
+    assert_eq!(kinds, ["sha256"]);
+    assert_eq!(error_code(JsDigester::new(Some(vec!["crc32".into()]))), "invalid-argument");
+    let none = JsDigester::new(Some(vec![])).unwrap().finish().unwrap();
+    assert_eq!(error_code(screener.screen_parts(none, None)), "invalid-argument");
+    // SHA-256 as WebCrypto would hand it over: a listed file is blocked by it.
+    let mut outside = JsDigester::new(Some(vec![])).unwrap().finish().unwrap();
+    assert_eq!(error_code(outside.set("sha256", &[0; 20])), "invalid-argument");
+    outside.set("sha256", &crate::hex::decode::<32>(LISTED_SHA256).unwrap()).unwrap();
+    assert_eq!(outside.get("sha256").unwrap(), Some(crate::hex::decode::<32>(LISTED_SHA256).unwrap().to_vec()));
+    assert_eq!(outside.get("md5").unwrap(), None);
+    assert_eq!(error_code(outside.get("crc32")), "invalid-argument");
+    let blocked: JsValue = screener.screen_parts(outside, None).unwrap().into();
+    assert_eq!(text(&blocked, "verdict"), "block");
+}
+
+#[test]
+fn the_decode_mode_is_chosen_by_name() {
+    assert_eq!(error_code(JsScreener::new(filter(false), None, None, Some("quick".into()))), "invalid-argument");
+    let fast = JsScreener::new(filter(false), None, None, Some("fast".into())).unwrap();
+    let exact = JsScreener::new(filter(false), None, None, Some("exact".into())).unwrap();
+    // A small JPEG decodes at full scale in both modes: the same hash.
+    let a: JsValue = fast.screen_bytes(UNLISTED).into();
+    let b: JsValue = exact.screen_bytes(UNLISTED).into();
+    assert_eq!(text(&get(&a, "hashes"), "pdq"), text(&get(&b, "hashes"), "pdq"));
+}
+
+#[test]
+fn decoded_images_are_screened_with_their_digests() {
+    let screener = screener(filter(false));
+    let mut digester = JsDigester::new(Some(vec!["sha256".into()])).unwrap();
+    digester.update(LISTED).unwrap();
+    let image = screener.decode_image(LISTED);
+    let result: JsValue = screener.screen_image(digester.finish().unwrap(), Some(image)).unwrap().into();
+    let whole: JsValue = screener.screen_bytes(LISTED).into();
+    assert_eq!(text(&result, "verdict"), "block");
+    assert_eq!(text(&get(&result, "hashes"), "pdq"), text(&get(&whole, "hashes"), "pdq"));
 }

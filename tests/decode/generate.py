@@ -102,6 +102,8 @@ def main():
     good("grey.jpg", encode(im_grey, "JPEG", quality=90))
     good("progressive.jpg", encode(im_rgb, "JPEG", quality=80, progressive=True))
     webp = good("lossy.webp", encode(im_rgb, "WEBP", quality=80))
+    # CMYK (Adobe, inverted): Pillow converts back to RGB as (255 - ink) * (255 - black) / 255.
+    good("cmyk.jpg", encode(im_rgb.convert("CMYK"), "JPEG", quality=90))
 
     # Files that must fail.
     save("bad/empty.bin", b"")

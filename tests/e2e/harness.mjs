@@ -16,7 +16,7 @@ export const BIN = join(TARGET, 'release', 'prescreen');
 /** The generated test images (scripts/gen_images.py test), made once per target dir. */
 export function testImages() {
   const dir = join(TARGET, 'e2e-images');
-  if (!existsSync(join(dir, 'photo-12mp.jpg'))) {
+  if (!existsSync(join(dir, 'oriented-6-displayed.png'))) {
     mkdirSync(dir, { recursive: true });
     execFileSync('python3', [join(ROOT, 'scripts/gen_images.py'), 'test', dir], { stdio: 'inherit' });
   }
@@ -30,15 +30,16 @@ export function sha256(path) {
 /**
  * Builds a filter listing `listed` (exact digests and PDQ) with the CLI:
  * `prescreen hash --json` for the hashes, then `prescreen build`.
- * With `signKey`, the filter is signed (`prescreen keygen` makes the key).
+ * With `signKey`, the filter is signed (`prescreen keygen` makes the key);
+ * `kinds` chooses the sections (all four by default).
  */
-export function buildFilter(listed, { radius, signKey } = {}) {
+export function buildFilter(listed, { radius, signKey, kinds = ['pdq', 'md5', 'sha1', 'sha256'] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'prescreen-e2e-'));
   const rows = execFileSync(BIN, ['hash', '--json', ...listed], { encoding: 'utf8' })
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line));
-  const lists = { pdq: [], md5: [], sha1: [], sha256: [] };
+  const lists = Object.fromEntries(kinds.map((kind) => [kind, []]));
   for (const row of rows) for (const kind of Object.keys(lists)) lists[kind].push(row[kind]);
   const args = ['build', '-o', join(dir, 'filter.psf')];
   for (const [kind, values] of Object.entries(lists)) {

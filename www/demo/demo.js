@@ -1,6 +1,7 @@
 // The demo page: wires createScreener + attach to the form, draws a result
 // card per picked file and uploads only what the policy allows.
-// Query parameters (used by the tests): filter, publicKey, worker=0,
+// Query parameters (used by the tests): filter, publicKey, worker=0, workers=N,
+// decode=fast|exact, decoder=wasm|browser,
 // pdq=flag|block, unscreenable=allow|block, filterFailure=fail-open|fail-closed.
 import { createScreener } from '/pkg/index.js';
 
@@ -92,7 +93,7 @@ function fillCard(card, result) {
     (result.hashes.quality != null ? ` · PDQ quality ${result.hashes.quality}` : '');
   const t = result.timings;
   card.querySelector('.timings').textContent =
-    `read ${ms(t.read)} · digests ${ms(t.digest)} · decode + PDQ + filter ${ms(t.screen)} · total ${ms(t.total)}`;
+    `read ${ms(t.read)} · digests ${ms(t.digest)} · decode ${ms(t.decode)} · PDQ + filter ${ms(t.hash)} · total ${ms(t.total)}`;
   card.querySelector('.left-device').textContent = result.allowed
     ? 'Nothing has left this device yet: the file is sent only when you submit. Its hashes are never sent.'
     : 'Nothing has left this device, and this file will not be sent.';
@@ -107,6 +108,9 @@ const screener = await createScreener({
   filter: params.get('filter') ?? '/filter.psf',
   publicKey: params.get('publicKey') ?? undefined,
   worker: params.get('worker') !== '0',
+  workers: params.has('workers') ? Number(params.get('workers')) : undefined,
+  decode: params.get('decode') ?? undefined,
+  decoder: params.get('decoder') ?? undefined,
   policy,
 });
 globalThis.prescreenDemo = { screener };

@@ -3,7 +3,8 @@
 // submission until every file is screened, and fires events a page can style.
 //
 // Events (bubbling, on the input): `prescreen:start` {files},
-// `prescreen:result` {file, result}, `prescreen:done` {results, removed}.
+// `prescreen:result` {file, result} (in the order the files were picked),
+// `prescreen:done` {results, removed}.
 // On the form: `prescreen:refused` {reason} when submission is refused.
 // Attributes: the input gets data-prescreen="screening" | "done" | "removed".
 
@@ -18,14 +19,21 @@ function watchInput(screener, input, onResult) {
     const files = [...(input.files ?? [])];
     input.dataset.prescreen = 'screening';
     emit(input, 'prescreen:start', { files });
+    // Files are screened in parallel (the worker pool); results are
+    // reported in the order the files were picked.
+    let reported = Promise.resolve();
     state.settled = Promise.all(
-      files.map(async (file) => {
-        const result = await screener.screen(file);
-        if (generation === state.generation) {
-          onResult?.(result, file, input);
-          emit(input, 'prescreen:result', { file, result });
-        }
-        return { file, result };
+      files.map((file) => {
+        const screened = screener.screen(file);
+        reported = reported.then(async () => {
+          const result = await screened;
+          if (generation === state.generation) {
+            onResult?.(result, file, input);
+            emit(input, 'prescreen:result', { file, result });
+          }
+          return { file, result };
+        });
+        return reported;
       }),
     ).then((pairs) => {
       if (generation !== state.generation) return state.settled;

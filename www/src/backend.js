@@ -1,6 +1,8 @@
-// Where screening runs: a module Web Worker (default) or the page itself.
-// Both expose start(init) -> info, screen(source, onProgress), pixels(w, h, rgba),
-// trap(), close(), and `instances` (how many wasm instances were started).
+// Where screening runs: a pool of module Web Workers (default), one worker,
+// or the page itself. All expose start(init) -> info, screen(source,
+// onProgress), pixels(w, h, rgba), trap(), close(), and `instances` (how many
+// wasm instances were started).
+import { WEBCRYPTO_MAX_BYTES } from './webcrypto.js';
 
 function failure(error) {
   return Object.assign(new Error(error.message), { code: error.code, fatal: error.fatal });
@@ -19,6 +21,8 @@ export class WorkerBackend {
     this.instances = 0;
     this.worker = null;
     this.init = null;
+    /** Screening requests sent and not yet answered (the pool balances on it). */
+    this.busy = 0;
   }
 
   async start(init) {
@@ -81,24 +85,45 @@ export class WorkerBackend {
     this.spawn().catch(() => {});
     for (const [, entry] of survivors) {
       if (entry.resend) {
-        this.request(entry.message, [], { resend: true, onProgress: entry.onProgress }).then(entry.resolve, entry.reject);
+        const message = { ...entry.message, help: undefined };
+        this.request(message, [], { resend: true, onProgress: entry.onProgress }).then(entry.resolve, entry.reject);
       } else {
         entry.reject(failure({ code: 'internal', message: 'the screening worker was replaced' }));
       }
     }
   }
 
-  screen(source, onProgress) {
+  /** `request`, counted in `busy` until it settles. */
+  counted(message, transfer, options) {
+    this.busy += 1;
+    const done = () => {
+      this.busy -= 1;
+    };
+    const reply = this.request(message, transfer, options);
+    reply.then(done, done);
+    return reply;
+  }
+
+  screen(source, onProgress, help) {
     if (source instanceof Uint8Array) {
       // Bytes handed over by the caller are transferred, not copied.
-      return this.request({ type: 'screen', file: source }, [source.buffer], { onProgress });
+      return this.counted({ type: 'screen', file: source }, [source.buffer], { onProgress });
     }
-    return this.request({ type: 'screen', file: source }, [], { onProgress });
+    if (help) {
+      // If this worker is replaced, the file is sent again without the help.
+      return this.counted({ type: 'screen', file: source, help }, [help.port], { onProgress, resend: true });
+    }
+    return this.counted({ type: 'screen', file: source }, [], { onProgress });
+  }
+
+  /** Wasm digests of `kinds` over a Blob, for another worker's screening. */
+  digest(source, kinds) {
+    return this.counted({ type: 'digest', file: source, kinds }, []);
   }
 
   pixels(width, height, rgba) {
     const copy = new Uint8Array(rgba).buffer;
-    return this.request({ type: 'pixels', width, height, data: copy }, [copy]);
+    return this.counted({ type: 'pixels', width, height, data: copy }, [copy]);
   }
 
   trap() {
@@ -110,6 +135,101 @@ export class WorkerBackend {
     this.worker = null;
     for (const [, entry] of this.pending) entry.reject(failure({ code: 'internal', message: 'the screener was closed' }));
     this.pending.clear();
+  }
+}
+
+/** The most workers a pool starts, whatever `navigator.hardwareConcurrency` says. */
+export const MAX_WORKERS = 4;
+
+/** Files from this size on get their wasm digests (MD5) from an idle worker while another decodes. */
+const HELP_MIN_BYTES = 1 << 20;
+
+/** The digests WebCrypto computes in the screening worker itself (webcrypto.js). */
+function viaWebCrypto(size) {
+  return globalThis.crypto?.subtle && size <= WEBCRYPTO_MAX_BYTES ? ['sha1', 'sha256'] : [];
+}
+
+/**
+ * Up to `size` workers (each loads the filter once, when it starts). The
+ * first starts with the screener; another starts when a file arrives while
+ * every running one is busy. Each file goes to the least busy worker; each
+ * worker recovers from a trap on its own (WorkerBackend).
+ */
+export class WorkerPool {
+  constructor(module, size) {
+    this.module = module;
+    this.size = Math.max(1, Math.min(MAX_WORKERS, Math.floor(size) || 1));
+    this.workers = [];
+    this.init = null;
+    /** Test hook: the next helper's digests are reported as failed. */
+    this.failHelp = false;
+  }
+
+  async start(init) {
+    this.init = init;
+    const first = new WorkerBackend(this.module);
+    this.workers.push(first);
+    this.info = await first.start(init);
+    return this.info;
+  }
+
+  /** A new worker; its init is queued in the worker ahead of the request sent next. */
+  grow() {
+    const fresh = new WorkerBackend(this.module);
+    this.workers.push(fresh);
+    fresh.start(this.init).catch(() => {});
+    return fresh;
+  }
+
+  /** The least busy worker; a new one if all are busy and the pool may grow. */
+  pick() {
+    const idle = this.workers.reduce((best, w) => (w.busy < best.busy ? w : best));
+    if (idle.busy === 0 || this.workers.length >= this.size) return idle;
+    return this.grow();
+  }
+
+  /**
+   * An idle worker (other than `worker`) to compute a large file's wasm
+   * digests while `worker` decodes it: with a free core, MD5 no longer
+   * adds to the file's time. Null when none is free or nothing to gain.
+   */
+  helperFor(worker, source) {
+    if (!(source instanceof Blob) || source.size < HELP_MIN_BYTES) return null;
+    const kinds = (this.info?.digests ?? []).filter((k) => !viaWebCrypto(source.size).includes(k));
+    if (kinds.length === 0) return null;
+    const idle = this.workers.find((w) => w !== worker && w.busy === 0);
+    const helper = idle ?? (this.workers.length < this.size ? this.grow() : null);
+    return helper && { helper, kinds };
+  }
+
+  screen(source, onProgress) {
+    const worker = this.pick();
+    const help = this.helperFor(worker, source);
+    if (!help) return worker.screen(source, onProgress);
+    const { port1, port2 } = new MessageChannel();
+    const failing = this.failHelp;
+    this.failHelp = false;
+    help.helper.digest(source, help.kinds).then(
+      (digests) => port1.postMessage(failing ? { ok: false } : { ok: true, digests }),
+      () => port1.postMessage({ ok: false }),
+    );
+    return worker.screen(source, onProgress, { port: port2, kinds: help.kinds });
+  }
+
+  pixels(width, height, rgba) {
+    return this.pick().pixels(width, height, rgba);
+  }
+
+  trap() {
+    return this.workers[0].trap();
+  }
+
+  get instances() {
+    return this.workers.reduce((n, w) => n + w.instances, 0);
+  }
+
+  close() {
+    for (const w of this.workers) w.close();
   }
 }
 
@@ -131,7 +251,7 @@ export class InlineBackend {
     await this.engine.loadWasm(this.module);
     this.instances = 1;
     this.screener = this.engine.openScreener(init);
-    return { wantsPixels: this.screener.wantsPixels(), maxDecodeBytes: this.screener.maxDecodeBytes() };
+    return this.engine.filterInfo(this.screener);
   }
 
   run(job) {

@@ -1,7 +1,10 @@
-// Screening with the wasm module, wherever it runs (the worker, or the page
-// when `worker: false`). Every failure becomes `{ code, message }`; a trap in
-// the wasm instance is marked `fatal`, because the instance is unusable after it.
+// Screening with the wasm module, wherever it runs (a worker of the pool, or
+// the page when `worker: false`). Every failure becomes `{ code, message }`; a
+// trap in the wasm instance is marked `fatal`, because the instance is
+// unusable after it.
 import init, { Screener, Digester } from './prescreen_wasm.js';
+import { webCryptoKinds, webCryptoDigest } from './webcrypto.js';
+import { decodeInBrowser } from './browser-decode.js';
 
 /** Bytes read from a Blob per step while digests are streamed. */
 export const CHUNK_BYTES = 4 << 20;
@@ -14,9 +17,18 @@ export function loadWasm(module) {
   return instance;
 }
 
-/** Parses and verifies a filter; throws a PrescreenError with a `filter-*` code. */
-export function openScreener({ filter, publicKey, pdq }) {
-  return new Screener(filter, publicKey ?? undefined, pdq);
+/**
+ * Parses and verifies a filter; throws a PrescreenError with a `filter-*` code.
+ * Returns the wasm Screener with the options screening needs beside it.
+ */
+export function openScreener({ filter, publicKey, pdq, decode, decoder }) {
+  const wasm = new Screener(filter, publicKey ?? undefined, pdq, decode);
+  return { wasm, decoder: decoder ?? 'wasm', kinds: wasm.digestKinds() };
+}
+
+/** What the page learns about a loaded filter. */
+export function filterInfo(screener) {
+  return { wantsPixels: screener.wasm.wantsPixels(), maxDecodeBytes: screener.wasm.maxDecodeBytes(), digests: screener.kinds };
 }
 
 /** Turns anything thrown into `{ code, message, fatal }`. */
@@ -31,24 +43,12 @@ export function errorInfo(err) {
 
 const now = () => performance.now();
 
-/**
- * Screens a Blob: digests streamed in CHUNK_BYTES slices (a large file is never
- * copied whole into wasm memory), then, if the filter wants pixels and the file
- * is within the decode limit, decode + PDQ + probe on the whole bytes.
- * `blob` may also be a Uint8Array (bytes transferred from the page).
- */
-export async function screenBlob(screener, blob, onProgress) {
-  const t0 = now();
-  const inMemory = blob instanceof Uint8Array;
-  const size = inMemory ? blob.length : blob.size;
-  const decodable = screener.wantsPixels() && size <= screener.maxDecodeBytes();
-  const whole = inMemory ? blob : decodable ? new Uint8Array(await blob.arrayBuffer()) : null;
-  const t1 = now();
-  let readMs = t1 - t0;
-  const digester = new Digester();
+/** Streams `kinds` of digests in wasm, CHUNK_BYTES at a time, from memory or from the Blob. */
+async function wasmDigests(kinds, blob, whole, size, onProgress, clock) {
+  const digester = new Digester(kinds);
   try {
     let offset = 0;
-    do {
+    while (kinds.length > 0 && offset < size) {
       const end = Math.min(size, offset + CHUNK_BYTES);
       let chunk;
       if (whole) {
@@ -56,39 +56,143 @@ export async function screenBlob(screener, blob, onProgress) {
       } else {
         const r = now();
         chunk = new Uint8Array(await blob.slice(offset, end).arrayBuffer());
-        readMs += now() - r;
+        clock.read += now() - r;
       }
       digester.update(chunk);
       offset = end;
       onProgress?.({ phase: 'digest', done: offset, total: size });
-    } while (offset < size);
-    const t2 = now();
-    const digests = digester.finish();
-    const result = screener.screenParts(digests, decodable ? whole : undefined);
-    digests.free();
-    const t3 = now();
-    if (screener.wantsPixels() && !decodable) {
-      result.reasons.push({
-        kind: 'not-decoded',
-        code: 'too-large',
-        message: `${size} bytes is over the decode limit of ${screener.maxDecodeBytes()} bytes`,
-      });
     }
-    result.timings = { read: readMs, digest: t2 - t1 - (readMs - (t1 - t0)), screen: t3 - t2, total: t3 - t0 };
-    return result;
+    return digester.finish();
   } finally {
-    try {
-      digester.free();
-    } catch {
-      // After a trap the instance is gone; the original error is what matters.
+    release(digester);
+  }
+}
+
+/** Frees a wasm object still held here (after a trap the instance is gone). */
+function release(object) {
+  try {
+    object?.free();
+  } catch {
+    // The original error is what matters.
+  }
+}
+
+function notDecoded(code, message) {
+  return { kind: 'not-decoded', code, message };
+}
+
+/**
+ * Screens a Blob: the digests the filter has sections for (SHA-1/SHA-256 by
+ * WebCrypto where that is faster, see webcrypto.js; the rest streamed in
+ * wasm in CHUNK_BYTES slices, so a large file is never copied whole into wasm
+ * memory), then, if the filter wants pixels and the file is within the
+ * decode limit, decode (wasm, or the browser's decoder) + PDQ + probe.
+ * `blob` may also be a Uint8Array (bytes transferred from the page).
+ */
+export async function screenBlob(screener, blob, onProgress, help) {
+  const { wasm } = screener;
+  const t0 = now();
+  const inMemory = blob instanceof Uint8Array;
+  const size = inMemory ? blob.length : blob.size;
+  const decodable = wasm.wantsPixels() && size <= wasm.maxDecodeBytes();
+  const outside = webCryptoKinds(screener.kinds, size);
+  const whole = inMemory ? blob : decodable || outside.length > 0 ? new Uint8Array(await blob.arrayBuffer()) : null;
+  const clock = { read: now() - t0 };
+  const t1 = now();
+  // WebCrypto runs off this thread: start it first, let wasm work meanwhile.
+  const native = outside.map((kind) => webCryptoDigest(kind, whole));
+  // Awaited below; until then a failure must not count as unhandled.
+  for (const pending of native) pending.catch(() => {});
+  // Kinds another worker of the pool computes meanwhile (see helped()).
+  const helpedKinds = help ? help.kinds.filter((k) => screener.kinds.includes(k) && !outside.includes(k)) : [];
+  const fromHelper = help ? new Promise((resolve) => (help.port.onmessage = (event) => resolve(event.data))) : null;
+  const ownKinds = screener.kinds.filter((k) => !outside.includes(k) && !helpedKinds.includes(k));
+  let digests = await wasmDigests(ownKinds, blob, whole, size, onProgress, clock);
+  const t2 = now();
+  let image;
+  let pixels;
+  let result;
+  const extra = [];
+  let t3;
+  let t4;
+  try {
+    if (decodable && screener.decoder === 'browser') {
+      try {
+        pixels = await decodeInBrowser(inMemory ? new Blob([whole]) : blob);
+      } catch (err) {
+        extra.push(notDecoded(err.code ?? 'unsupported-format', `the browser could not decode it: ${err.message}`));
+      }
+    } else if (decodable) {
+      image = wasm.decodeImage(whole);
     }
+    t3 = now();
+    for (const [i, kind] of outside.entries()) digests.set(kind, await native[i]);
+    if (help) await helped(digests, helpedKinds, fromHelper, help.port, () => wasmDigests(helpedKinds, blob, whole, size, null, clock));
+    t4 = now();
+    // Both move into wasm with the call (even if it throws): nothing left to free.
+    const [moved, movedImage] = [digests, image];
+    digests = image = undefined;
+    result = pixels
+      ? wasm.screenPixels(pixels.width, pixels.height, pixels.data, moved)
+      : wasm.screenImage(moved, movedImage);
+  } finally {
+    // On a failure before the call, the decoded pixels leave wasm memory now.
+    release(digests);
+    release(image);
+  }
+  const t5 = now();
+  if (wasm.wantsPixels() && !decodable) {
+    extra.push(notDecoded('too-large', `${size} bytes is over the decode limit of ${wasm.maxDecodeBytes()} bytes`));
+  }
+  result.reasons.push(...extra);
+  const digestMs = t2 - t1 - (clock.read - (t1 - t0)) + (t4 - t3);
+  result.timings = {
+    read: clock.read,
+    digest: digestMs,
+    decode: t3 - t2,
+    hash: t5 - t4,
+    screen: t3 - t2 + (t5 - t4),
+    total: t5 - t0,
+  };
+  return result;
+}
+
+/**
+ * Adds the digests another worker computed (`{ ok, digests: { kind: bytes } }`
+ * on `port`); if it failed, computes them here after all.
+ */
+async function helped(digests, kinds, reply, port, ownDigests) {
+  if (kinds.length === 0) {
+    port.close();
+    return;
+  }
+  const { ok, digests: theirs } = await reply;
+  port.close();
+  let mine = null;
+  if (!ok || kinds.some((kind) => !theirs?.[kind])) mine = await ownDigests();
+  try {
+    for (const kind of kinds) digests.set(kind, mine ? mine.get(kind) : theirs[kind]);
+  } finally {
+    release(mine);
+  }
+}
+
+/** The wasm digests of `kinds` (those the filter has) over a Blob, as `{ kind: Uint8Array }`. */
+export async function digestBlob(screener, blob, kinds) {
+  const wanted = kinds.filter((k) => screener.kinds.includes(k));
+  const digests = await wasmDigests(wanted, blob, null, blob.size, null, { read: 0 });
+  try {
+    return Object.fromEntries(wanted.map((kind) => [kind, digests.get(kind)]));
+  } finally {
+    release(digests);
   }
 }
 
 /** Screens raw RGBA pixels (width x height x 4 bytes); no digests. */
 export function screenPixels(screener, width, height, rgba) {
   const t0 = now();
-  const result = screener.screenPixels(width, height, rgba);
-  result.timings = { read: 0, digest: 0, screen: now() - t0, total: now() - t0 };
+  const result = screener.wasm.screenPixels(width, height, rgba);
+  const ms = now() - t0;
+  result.timings = { read: 0, digest: 0, decode: 0, hash: ms, screen: ms, total: ms };
   return result;
 }

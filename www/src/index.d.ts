@@ -17,8 +17,32 @@ export interface ScreenerOptions {
   filter: string | URL | ArrayBuffer | Uint8Array;
   /** The list owner's Ed25519 public key (64 hex digits or 32 bytes): the filter must be signed by it. */
   publicKey?: string | Uint8Array | ArrayBuffer;
-  /** Screen in a module Web Worker (default true); false screens on the page's thread. */
+  /** Screen in module Web Workers (default true); false screens on the page's thread. */
   worker?: boolean;
+  /**
+   * The most workers screening several files at once (each loads the filter
+   * once). By default `navigator.hardwareConcurrency`, never more than 4; a
+   * worker starts only when every running one is busy. A file of 1 MB or
+   * more gets its MD5 from a second, idle worker while the first decodes it.
+   */
+  workers?: number;
+  /**
+   * How our wasm decodes images for PDQ. `'fast'` (the default in the
+   * browser) decodes baseline JPEGs of 2048 pixels or more a side at 1/4 or
+   * 1/8 scale: the PDQ hash may differ from the exact one by a few bits
+   * (2 on the conformance photos, up to 6 on fine detail; docs/DESIGN-decoding.md),
+   * far inside the match radius. `'exact'` decodes every pixel, as the CLI
+   * and the server always do.
+   */
+  decode?: 'fast' | 'exact';
+  /**
+   * Which decoder gives PDQ its pixels. `'wasm'` (default): ours (JPEG, PNG,
+   * GIF, WebP, BMP, PNM). `'browser'`: the browser's own (`createImageBitmap`
+   * + `OffscreenCanvas`), for formats ours cannot read (AVIF; HEIC where the
+   * browser can). Chromium applies the EXIF orientation, so a rotated photo
+   * hashes as displayed (see docs/EMBED.md). Digests always come from the bytes.
+   */
+  decoder?: 'wasm' | 'browser';
   /** The policy; every field is optional (see {@link DEFAULT_POLICY}). */
   policy?: Policy;
   /** The wasm: a compiled module or its URL. By default `prescreen_wasm_bg.simd.wasm` next to this file where the browser runs wasm SIMD, else `prescreen_wasm_bg.wasm`. */
@@ -38,7 +62,7 @@ export type Reason =
   | { kind: 'low-quality'; quality: number }
   | { kind: 'not-decoded'; code: string; message: string };
 
-/** The hashes computed on the device (lower-case hex); none leave it. */
+/** The hashes computed on the device (lower-case hex); none leave it. Only the digests the filter has sections for are computed. */
 export interface Hashes {
   md5?: string;
   sha1?: string;
@@ -52,8 +76,13 @@ export interface Hashes {
 /** Milliseconds spent on each step. */
 export interface Timings {
   read: number;
+  /** The digests the filter needs (wasm, and WebCrypto for SHA-1/SHA-256 where faster). */
   digest: number;
-  /** Decode, PDQ (with dihedral variants) and the filter probe. */
+  /** Decoding the image (wasm or browser). */
+  decode: number;
+  /** PDQ (with dihedral variants) and the filter probe. */
+  hash: number;
+  /** `decode + hash`. */
   screen: number;
   total: number;
 }
@@ -92,10 +121,12 @@ export interface Attachment {
 /** A loaded filter with a policy. */
 export interface Screener {
   readonly policy: Readonly<Required<Policy>>;
+  /** The decode mode and decoder chosen. */
+  readonly options: Readonly<{ decode: 'fast' | 'exact'; decoder: 'wasm' | 'browser' }>;
   /** Why the filter could not be loaded or verified, or null. */
   readonly filterError: ScreenError | null;
   /** Facts about the loaded filter, or null when it failed. */
-  readonly filterInfo: { wantsPixels: boolean; maxDecodeBytes: number } | null;
+  readonly filterInfo: { wantsPixels: boolean; maxDecodeBytes: number; digests: Array<'md5' | 'sha1' | 'sha256'> } | null;
   /**
    * Screens one file. Never rejects for a bad file: failures are in `error`.
    * A Uint8Array or ArrayBuffer is transferred to the worker (detached here).
@@ -111,7 +142,7 @@ export interface Screener {
    * on the form.
    */
   attach(target: HTMLInputElement | HTMLFormElement, options?: { onResult?: (result: ScreenResult, file: File, input: HTMLInputElement) => void }): Attachment;
-  /** Stops the worker. */
+  /** Stops the workers. */
   close(): void;
 }
 

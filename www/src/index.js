@@ -1,7 +1,7 @@
 // prescreen for the browser: screen files against a filter of known hashes
 // on the device, before upload. See index.d.ts for the documented API.
 import { loadFilter } from './filter.js';
-import { WorkerBackend, InlineBackend } from './backend.js';
+import { WorkerPool, InlineBackend } from './backend.js';
 import { attachTo } from './attach.js';
 import { wasmUrl } from './simd.js';
 
@@ -52,6 +52,23 @@ function compileWasm(source) {
   return promise;
 }
 
+const OPTION_CHOICES = { decode: ['fast', 'exact'], decoder: ['wasm', 'browser'] };
+
+function choice(name, value) {
+  if (!OPTION_CHOICES[name].includes(value)) {
+    throw new TypeError(`prescreen: ${name} must be one of ${OPTION_CHOICES[name].join(', ')}`);
+  }
+  return value;
+}
+
+/** Workers for a pool: `navigator.hardwareConcurrency` unless a smaller number is asked for. */
+function poolSize(workers) {
+  const cores = globalThis.navigator?.hardwareConcurrency || 1;
+  if (workers == null) return cores;
+  if (!Number.isInteger(workers) || workers < 1) throw new TypeError('prescreen: workers must be a positive integer');
+  return Math.min(workers, cores);
+}
+
 /** Whether a result lets the file through under `policy`. */
 function allowedUnder(policy, result, filterFailed) {
   if (filterFailed) return policy.filterFailure === 'fail-open';
@@ -72,7 +89,7 @@ function unscreened(file, error, reasons = []) {
     verdict: 'unscreenable',
     reasons,
     hashes: {},
-    timings: { read: 0, digest: 0, screen: 0, total: 0 },
+    timings: { read: 0, digest: 0, decode: 0, hash: 0, screen: 0, total: 0 },
     error,
   };
 }
@@ -82,17 +99,28 @@ function unscreened(file, error, reasons = []) {
  * verified: then `screener.filterError` is set and every file is treated as
  * `policy.filterFailure` says.
  */
-export async function createScreener({ filter, publicKey, worker = true, policy, wasm } = {}) {
+export async function createScreener({
+  filter,
+  publicKey,
+  worker = true,
+  workers,
+  policy,
+  decode = 'fast',
+  decoder = 'wasm',
+  wasm,
+} = {}) {
   const chosen = normalisePolicy(policy);
   const key = publicKeyBytes(publicKey);
+  const options = { decode: choice('decode', decode), decoder: choice('decoder', decoder) };
+  const size = poolSize(workers);
   const module = await compileWasm(wasm);
   let filterError = null;
   let backend = null;
   let info = null;
   try {
     const bytes = await loadFilter(filter);
-    backend = worker ? new WorkerBackend(module) : new InlineBackend(module);
-    info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq });
+    backend = worker ? new WorkerPool(module, size) : new InlineBackend(module);
+    info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, ...options });
   } catch (err) {
     if (err instanceof TypeError) throw err;
     filterError = { code: err?.code ?? 'filter-unavailable', message: String(err?.message ?? err) };
@@ -109,8 +137,10 @@ export async function createScreener({ filter, publicKey, worker = true, policy,
 
   const screener = {
     policy: chosen,
+    /** The decode mode (`fast`, `exact`) and decoder (`wasm`, `browser`) chosen. */
+    options: Object.freeze(options),
     filterError,
-    /** Facts about the loaded filter (`wantsPixels`, `maxDecodeBytes`), or null. */
+    /** Facts about the loaded filter (`wantsPixels`, `maxDecodeBytes`, `digests`), or null. */
     filterInfo: info,
     async screen(file, { onProgress } = {}) {
       if (filterError) return finish(file, unscreened(file, filterError));
@@ -143,6 +173,10 @@ export async function createScreener({ filter, publicKey, worker = true, policy,
     /** Test hook: makes the wasm instance trap; resolves to the error reply. */
     async __trapForTesting() {
       return backend.trap();
+    },
+    /** Test hook: the next file's helper worker reports a failure (its screening worker must compute the digests itself). */
+    __failNextHelpForTesting() {
+      if (backend) backend.failHelp = true;
     },
     /** How many wasm instances (workers) have been started, for tests. */
     get __instances() {

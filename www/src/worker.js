@@ -3,7 +3,7 @@
 // `{ id, ok: false, error: { code, message, fatal? } }`, or progress
 // `{ id, progress }`. Requests run one at a time, in order. Nothing throws
 // out of the handler: every failure becomes an error reply.
-import { loadWasm, openScreener, screenBlob, screenPixels, errorInfo } from './engine.js';
+import { loadWasm, openScreener, filterInfo, screenBlob, digestBlob, screenPixels, errorInfo } from './engine.js';
 
 let screener = null;
 let queue = Promise.resolve();
@@ -13,10 +13,12 @@ async function handle(request) {
     case 'init': {
       await loadWasm(request.module);
       screener = openScreener(request);
-      return { wantsPixels: screener.wantsPixels(), maxDecodeBytes: screener.maxDecodeBytes() };
+      return filterInfo(screener);
     }
     case 'screen':
-      return screenBlob(screener, request.file, (progress) => self.postMessage({ id: request.id, progress }));
+      return screenBlob(screener, request.file, (progress) => self.postMessage({ id: request.id, progress }), request.help);
+    case 'digest':
+      return digestBlob(screener, request.file, request.kinds);
     case 'pixels':
       return screenPixels(screener, request.width, request.height, new Uint8Array(request.data));
     case 'trap':

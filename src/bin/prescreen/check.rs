@@ -2,7 +2,8 @@
 //!
 //! Each file's digests are tested against the filter's digest sections; if the
 //! filter has a PDQ section, the file is decoded and its eight turned variants
-//! are tested too. One result per file, in order: by default a line
+//! are tested too, and (by default; `--extra-variants`) the image with uniform
+//! borders trimmed and a small image resampled (docs/EVALUATION.md weighs them). One result per file, in order: by default a line
 //! `VERDICT PATH reasons`, with `--json` one object per line. Exit 0 when
 //! nothing matched, 1 when any file was blocked or flagged, 2 when a file could
 //! not be read at all (after all files were processed).
@@ -10,7 +11,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use prescreen::{Limits, PdqAction, Policy, Reason, Screener, Screening};
+use prescreen::{DecodeMode, ExtraVariants, Limits, PdqAction, PdqQuery, Policy, Reason, Screener, Screening};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -22,7 +23,8 @@ use crate::output::{write_json_line, CliError, JsonError, Outcome};
 #[derive(clap::Args)]
 pub struct Args {
     /// One JSON object per line (path, verdict, reasons, pdq, quality, md5,
-    /// sha1, sha256, width, height, error) instead of `VERDICT PATH reasons`.
+    /// sha1, sha256 (null for a kind the filter has no section for: it is not
+    /// computed), width, height, error) instead of `VERDICT PATH reasons`.
     #[arg(long)]
     json: bool,
     /// Require the filter to be signed by this Ed25519 public key (64 hex digits, or a file holding them).
@@ -31,6 +33,21 @@ pub struct Args {
     /// What a PDQ near-match does: `flag` (default) or `block`.
     #[arg(long, value_enum, default_value_t = PdqActionArg::Flag)]
     pdq_action: PdqActionArg,
+    /// Extra PDQ queries, comma-separated: `trim` (uniform borders and
+    /// letterbox bars cut off), `resample` (images under 512x512 stretched to
+    /// it), `turned` (query those in all eight turns, not just as they are),
+    /// or `none`. By default, `trim,resample` (docs/EVALUATION.md).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    extra_variants: Vec<ExtraArg>,
+    /// With `--json`, also list every PDQ query made (`queries`: preparation,
+    /// turn, hash, quality, whether it matched).
+    #[arg(long, requires = "json")]
+    queries: bool,
+    /// Decode large baseline JPEGs at 1/4 or 1/8 scale for the perceptual
+    /// check, as the browser does by default: faster, PDQ a few bits from
+    /// the exact hash. Exact (every pixel) by default.
+    #[arg(long)]
+    fast: bool,
     /// The filter file (.psf).
     filter: PathBuf,
     /// The files to screen.
@@ -45,6 +62,27 @@ enum PdqActionArg {
     Block,
 }
 
+/// The `--extra-variants` values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExtraArg {
+    Trim,
+    Resample,
+    Turned,
+    None,
+}
+
+/// The extra variants a list of `--extra-variants` values asks for.
+fn extra_variants(list: &[ExtraArg]) -> ExtraVariants {
+    if list.is_empty() {
+        return Policy::default().extra_variants;
+    }
+    ExtraVariants {
+        trim: list.contains(&ExtraArg::Trim),
+        resample: list.contains(&ExtraArg::Resample),
+        turned: list.contains(&ExtraArg::Turned),
+    }
+}
+
 /// How many files are screened between two writes to stdout.
 const BATCH: usize = 256;
 
@@ -56,12 +94,15 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         PdqActionArg::Block => PdqAction::Block,
     };
     let limits = Limits::default();
-    let screener = Screener::new(filter, Policy { pdq_action, ..Policy::default() }, limits);
+    let decode = if args.fast { DecodeMode::Fast } else { DecodeMode::Exact };
+    let policy =
+        Policy { pdq_action, decode, extra_variants: extra_variants(&args.extra_variants), ..Policy::default() };
+    let screener = Screener::new(filter, policy, limits);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let (mut matched, mut unreadable) = (false, false);
     for batch in args.files.chunks(BATCH) {
         let results: Vec<FileResult> =
-            batch.par_iter().map(|path| check_file(&screener, path, &limits)).collect();
+            batch.par_iter().map(|path| check_file(&screener, path, &limits, args.queries)).collect();
         for result in &results {
             matched |= matches!(result.verdict, Some("block" | "flag"));
             unreadable |= result.verdict.is_none();
@@ -98,6 +139,31 @@ struct FileResult {
     height: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<JsonError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queries: Option<Vec<JsonQuery>>,
+}
+
+/// A PDQ query as JSON (`--queries`): `{"preparation": "trimmed", "turn":
+/// "flipY", "pdq": HEX, "quality": 93, "matched": false}`.
+#[derive(Serialize)]
+struct JsonQuery {
+    preparation: &'static str,
+    turn: &'static str,
+    pdq: String,
+    quality: u8,
+    matched: bool,
+}
+
+impl From<&PdqQuery> for JsonQuery {
+    fn from(q: &PdqQuery) -> Self {
+        JsonQuery {
+            preparation: q.preparation.name(),
+            turn: q.turn.name(),
+            pdq: q.pdq.hash.to_hex(),
+            quality: q.pdq.quality,
+            matched: q.matched,
+        }
+    }
 }
 
 /// A reason as JSON: `{"kind": "md5"}`, `{"kind": "pdq", "variant": "flipY"}`,
@@ -149,11 +215,12 @@ impl FileResult {
             width: None,
             height: None,
             error: Some(JsonError::io(err)),
+            queries: None,
         }
     }
 
-    fn screened(path: &Path, screening: &Screening) -> Self {
-        let hex = |bytes: &[u8]| Some(prescreen::hex::encode(bytes));
+    fn screened(path: &Path, screening: &Screening, queries: bool) -> Self {
+        let hex = |bytes: &[u8]| prescreen::hex::encode(bytes);
         let digests = screening.digests.as_ref();
         FileResult {
             path: path.to_string_lossy().into_owned(),
@@ -161,21 +228,22 @@ impl FileResult {
             reasons: screening.reasons.iter().map(JsonReason::from).collect(),
             pdq: screening.pdq.map(|p| p.hash.to_hex()),
             quality: screening.pdq.map(|p| p.quality),
-            md5: digests.and_then(|d| hex(&d.md5)),
-            sha1: digests.and_then(|d| hex(&d.sha1)),
-            sha256: digests.and_then(|d| hex(&d.sha256)),
+            md5: digests.and_then(|d| d.md5.map(|x| hex(&x))),
+            sha1: digests.and_then(|d| d.sha1.map(|x| hex(&x))),
+            sha256: digests.and_then(|d| d.sha256.map(|x| hex(&x))),
             width: screening.size.map(|s| s.0),
             height: screening.size.map(|s| s.1),
             error: screening.reasons.iter().find_map(|r| match r {
                 Reason::NotDecoded(err) => Some(JsonError::from(err)),
                 _ => None,
             }),
+            queries: queries.then(|| screening.queries.iter().map(JsonQuery::from).collect()),
         }
     }
 }
 
 /// Reads and screens one file; a file too large to decode is still digest-checked.
-fn check_file(screener: &Screener, path: &Path, limits: &Limits) -> FileResult {
+fn check_file(screener: &Screener, path: &Path, limits: &Limits, queries: bool) -> FileResult {
     let screening = match read_within(path, limits) {
         Ok(Contents::Bytes(bytes)) => screener.screen_bytes(&bytes),
         Ok(Contents::TooLarge(digests, too_large)) => {
@@ -183,7 +251,7 @@ fn check_file(screener: &Screener, path: &Path, limits: &Limits) -> FileResult {
         }
         Err(err) => return FileResult::unreadable(path, &err),
     };
-    FileResult::screened(path, &screening)
+    FileResult::screened(path, &screening, queries)
 }
 
 /// `VERDICT PATH reasons`, or `error PATH message (code)` for an unreadable file.

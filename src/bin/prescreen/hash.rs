@@ -126,9 +126,9 @@ impl Report {
     }
 
     fn set_digests(&mut self, digests: &Digests) {
-        self.md5 = Some(prescreen::hex::encode(&digests.md5));
-        self.sha1 = Some(prescreen::hex::encode(&digests.sha1));
-        self.sha256 = Some(prescreen::hex::encode(&digests.sha256));
+        self.md5 = digests.md5.map(|d| prescreen::hex::encode(&d));
+        self.sha1 = digests.sha1.map(|d| prescreen::hex::encode(&d));
+        self.sha256 = digests.sha256.map(|d| prescreen::hex::encode(&d));
     }
 
     fn set_image(&mut self, decoded: &Decoded, pdq: Pdq, dihedral: Option<[PdqHash; 8]>) {

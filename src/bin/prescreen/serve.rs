@@ -68,7 +68,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     }
     let action = if args.pdq_block { PdqAction::Block } else { PdqAction::Flag };
     let screener = Screener::new(filter, Policy { pdq_action: action, ..Policy::default() }, Limits::default());
-    let etag = format!("\"{}\"", &hex::encode(&prescreen::digest(&filter_bytes).sha256)[..32]);
+    let etag = format!("\"{}\"", &hex::encode(&prescreen::digest(&filter_bytes).sha256.unwrap_or_default())[..32]);
 
     let uploads_dir = std::env::temp_dir().join(format!("prescreen-uploads-{}", std::process::id()));
     std::fs::create_dir_all(&uploads_dir)?;
@@ -260,7 +260,13 @@ fn upload(state: &State, request: &mut Request) -> Reply {
         if let Err(e) = std::fs::write(&stored_as, part.data) {
             return text_reply(500, &format!("could not store the upload: {e}"));
         }
-        let sha256 = screening.digests.map(|d| hex::encode(&d.sha256)).unwrap_or_default();
+        // Screening computes only the digests the filter has; the list of uploads always shows SHA-256.
+        let sha256 = screening.digests.and_then(|d| d.sha256).unwrap_or_else(|| {
+            let mut digester = prescreen::Digester::of_kinds([prescreen::DigestKind::Sha256]);
+            digester.update(part.data);
+            digester.finish().sha256.unwrap_or_default()
+        });
+        let sha256 = hex::encode(&sha256);
         uploads.push(Stored { name, size: part.data.len(), sha256, verdict: screening.verdict });
     }
     json_reply(200, &json!({ "stored": true, "files": report }))

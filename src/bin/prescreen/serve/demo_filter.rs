@@ -18,9 +18,9 @@ pub fn build() -> Result<Vec<u8>, CliError> {
     builder.label("prescreen built-in demo filter");
     for (name, bytes) in LISTED {
         let digests = digest(bytes);
-        builder.add_digest(DigestKind::Md5, &digests.md5)?;
-        builder.add_digest(DigestKind::Sha1, &digests.sha1)?;
-        builder.add_digest(DigestKind::Sha256, &digests.sha256)?;
+        for kind in [DigestKind::Md5, DigestKind::Sha1, DigestKind::Sha256] {
+            builder.add_digest(kind, digests.get(kind).unwrap_or_default())?;
+        }
         let image = decode(bytes, &Limits::default()).map_err(|e| CliError(format!("demo image {name}: {e}")))?;
         builder.add_pdq(pdq::hash(image.pixels.view()).hash);
     }

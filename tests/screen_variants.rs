@@ -1,0 +1,96 @@
+//! The screener's extra query variants (`Policy::extra_variants`): a
+//! letterboxed copy of a listed photo is caught only through its trimmed
+//! preparation, and every query made is reported. Runs natively and on wasm32.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use prescreen::pdq::{self, Dihedral};
+use prescreen::{
+    decode, resample_small, trim_uniform_borders, ExtraVariants, Filter, FilterBuilder, Layout, Limits, Pixels,
+    Policy, Preparation, Reason, Screener, Verdict,
+};
+
+/// scikit-image's `chelsea` (451x300), as in the conformance set.
+const CHELSEA: &[u8] = include_bytes!("conformance/images/chelsea.png");
+
+fn chelsea() -> Pixels {
+    decode(CHELSEA, &Limits::default()).unwrap().pixels
+}
+
+/// A radius-8, dihedral screener listing chelsea's PDQ hash, with `extra` variants.
+fn screener(extra: ExtraVariants) -> Screener {
+    let mut builder = FilterBuilder::new();
+    builder.salt([3; 16]).created(0).radius(8);
+    builder.add_pdq(pdq::hash(chelsea().view()).hash);
+    let filter = Filter::from_bytes(builder.build(None).unwrap(), None).unwrap();
+    Screener::new(filter, Policy { extra_variants: extra, ..Policy::default() }, Limits::default())
+}
+
+/// Chelsea padded to a 451x451 square with black bars above and below.
+fn letterboxed() -> Pixels {
+    let image = chelsea();
+    assert_eq!(image.layout(), Layout::Rgb8);
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let top = (w - h) / 2;
+    let mut data = vec![0u8; w * w * 3];
+    data[top * w * 3..(top + h) * w * 3].copy_from_slice(image.view().data());
+    Pixels::new(w as u32, w as u32, Layout::Rgb8, data).unwrap()
+}
+
+#[test]
+fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
+    let copy = letterboxed();
+    let listed = pdq::hash(chelsea().view()).hash;
+    assert!(pdq::hash(copy.view()).hash.distance(&listed) > 8);
+
+    let none = ExtraVariants { trim: false, resample: false, turned: false };
+    let plain = screener(none).screen_pixels(copy.view());
+    assert_eq!(plain.verdict, Verdict::Allow);
+    assert_eq!(plain.queries.len(), 8);
+    assert!(plain.queries.iter().all(|q| q.preparation == Preparation::AsIs && !q.matched));
+
+    let trim = ExtraVariants { trim: true, resample: false, turned: false };
+    let result = screener(trim).screen_pixels(copy.view());
+    assert_eq!(result.verdict, Verdict::Flag);
+    assert_eq!(result.reasons, [Reason::Pdq(Dihedral::Original)]);
+    assert_eq!(result.queries.len(), 9, "the trimmed image is queried unturned");
+    let turned = screener(ExtraVariants { turned: true, ..trim }).screen_pixels(copy.view());
+    assert_eq!(turned.queries.len(), 16);
+    assert_eq!(turned.queries.iter().filter(|q| q.matched).count(), 1);
+    let matched: Vec<_> = result.queries.iter().filter(|q| q.matched).collect();
+    assert_eq!(matched.len(), 1);
+    assert_eq!((matched[0].preparation, matched[0].turn), (Preparation::Trimmed, Dihedral::Original));
+    let trimmed = trim_uniform_borders(copy.view()).unwrap();
+    assert_eq!(matched[0].pdq, pdq::hash(trimmed.view()));
+    assert_eq!(result.pdq, Some(pdq::hash(copy.view())), "the reported hash stays the image's own");
+}
+
+#[test]
+fn default_policy_trims_and_resamples_unturned() {
+    let extra = Policy::default().extra_variants;
+    assert_eq!(extra, ExtraVariants { trim: true, resample: true, turned: false });
+    let copy = letterboxed(); // 451x451: both trimmed and resampled
+    let result = screener(extra).screen_pixels(copy.view());
+    let extras: Vec<_> = result.queries[8..].iter().map(|q| (q.preparation, q.turn)).collect();
+    assert_eq!(extras, [(Preparation::Trimmed, Dihedral::Original), (Preparation::Resampled, Dihedral::Original)]);
+    assert_eq!(result.verdict, Verdict::Flag);
+}
+
+#[test]
+fn every_query_is_reported_in_order_with_its_hash() {
+    let image = chelsea(); // 451x300: small enough to resample, no border to trim
+    let both = ExtraVariants { trim: true, resample: true, turned: true };
+    let result = screener(both).screen_pixels(image.view());
+    assert_eq!(result.verdict, Verdict::Flag);
+    let resampled = resample_small(image.view()).unwrap();
+    let expected: Vec<_> = pdq::hash_turned(image.view())
+        .into_iter()
+        .zip(Dihedral::ALL)
+        .map(|(p, d)| (Preparation::AsIs, d, p))
+        .chain(pdq::hash_turned(resampled.view()).into_iter().zip(Dihedral::ALL).map(|(p, d)| (Preparation::Resampled, d, p)))
+        .collect();
+    let got: Vec<_> = result.queries.iter().map(|q| (q.preparation, q.turn, q.pdq)).collect();
+    assert_eq!(got, expected);
+    assert!(result.queries[0].matched);
+}

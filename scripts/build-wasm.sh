@@ -5,8 +5,8 @@
 # picks one at load), each through wasm-bindgen (--target web; both must give
 # the same JS glue) and wasm-opt -Oz from npm binaryen (never Debian's: see
 # docs/ or notes on wasm-opt 108); then the hand-written JS from www/src,
-# every .js minified file by file with esbuild (no bundling: the worker and
-# the glue stay separate modules), and a smoke load of both modules in Node.
+# bundled and minified by esbuild (the page's entry and the worker's, shared
+# code split into chunks), after a smoke load of both modules in Node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +45,13 @@ optimise "$OUT/prescreen_wasm_bg.simd.wasm" --enable-simd
 simd_ops=$("$WASM_OPT" "$OUT/prescreen_wasm_bg.wasm" --print | grep -Ec 'v128|[if](8|16|32|64)x[0-9]+\.' || true)
 [ "$simd_ops" = 0 ] || { echo "build-wasm: $simd_ops SIMD instructions in the plain build" >&2; exit 1; }
 cp www/src/*.js www/src/*.d.ts "$OUT/"
-node_modules/.bin/esbuild "$OUT"/*.js --minify --format=esm --outdir="$OUT" --allow-overwrite --log-level=warning
 node scripts/smoke-wasm.mjs "$OUT" prescreen_wasm_bg.wasm
 node scripts/smoke-wasm.mjs "$OUT" prescreen_wasm_bg.simd.wasm
+# One minified module per entry (the page's index.js and the worker), shared
+# code in chunks: fewer, smaller files than minifying each source on its own.
+BUNDLE=$(mktemp -d)
+node_modules/.bin/esbuild "$OUT/index.js" "$OUT/worker.js" \
+  --bundle --splitting --minify --format=esm --chunk-names='chunk-[hash]' --outdir="$BUNDLE" --log-level=warning
+rm "$OUT"/*.js
+mv "$BUNDLE"/*.js "$OUT/"
+rmdir "$BUNDLE"

@@ -47,6 +47,10 @@ simd_ops=$("$WASM_OPT" "$OUT/prescreen_wasm_bg.wasm" --print | grep -Ec 'v128|[i
 cp www/src/*.js www/src/*.d.ts "$OUT/"
 node scripts/smoke-wasm.mjs "$OUT" prescreen_wasm_bg.wasm
 node scripts/smoke-wasm.mjs "$OUT" prescreen_wasm_bg.simd.wasm
+# The raw glue stays in glue/ for benchmarks that call the wasm directly
+# (benches/browser.mjs); pages never load it and the npm package leaves it out.
+mkdir -p "$OUT/glue"
+cp "$OUT/prescreen_wasm.js" "$OUT/glue/"
 # One minified module per entry (the page's index.js and the worker), shared
 # code in chunks: fewer, smaller files than minifying each source on its own.
 BUNDLE=$(mktemp -d)

@@ -4,7 +4,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use prescreen::{decode, Error, Limits};
+use prescreen::{decode, sniff, Error, Limits};
 
 macro_rules! bad {
     ($name:literal) => {
@@ -63,6 +63,8 @@ const GOOD: &[(&str, &[u8])] = &[
 fn each_bad_file_gives_its_code() {
     let mut wrong = Vec::new();
     for &((name, bytes), code) in BAD {
+        // A format this build does not decode (PNM on wasm32) is refused as such.
+        let code = if sniff(bytes).is_some_and(|f| !f.decodable()) { "unsupported-format" } else { code };
         match decode(bytes, &Limits::default()) {
             Ok(_) => wrong.push(format!("{name}: decoded, expected {code}")),
             Err(e) if e.code() != code => wrong.push(format!("{name}: {} ({e}), expected {code}", e.code())),
@@ -88,7 +90,7 @@ fn bombs_name_the_limit_they_hit() {
 #[test]
 fn every_prefix_of_a_good_file_is_truncated() {
     let mut wrong = Vec::new();
-    for &(name, bytes) in GOOD {
+    for &(name, bytes) in GOOD.iter().filter(|(_, bytes)| sniff(bytes).is_some_and(|f| f.decodable())) {
         assert!(decode(bytes, &Limits::default()).is_ok(), "{name} must decode");
         for cut in 1..bytes.len() {
             match decode(&bytes[..cut], &Limits::default()) {
@@ -105,6 +107,7 @@ fn every_prefix_of_a_good_file_is_truncated() {
 /// Every shorter prefix is `truncated`. (Every cut in the header and the last
 /// 64 bytes, a stride of 13 between: each check counts the samples present.)
 #[test]
+#[cfg(not(target_arch = "wasm32"))] // the wasm32 build does not decode PNM
 fn ascii_pnm_prefixes_are_truncated_up_to_the_last_sample() {
     for (name, bytes) in [good!("grey-ascii.pgm"), good!("rgb-ascii.ppm")] {
         assert!(decode(bytes, &Limits::default()).is_ok(), "{name} must decode");

@@ -24,9 +24,15 @@ fn check(
     orientation: u8,
     max_diff: u8,
 ) {
+    assert_eq!(sniff(bytes), Some(format), "{name}");
+    if !format.decodable() {
+        // The wasm32 build leaves PNM out: a typed refusal, not a decode.
+        let refused = decode(bytes, &Limits::default()).map(|d| d.format).map_err(|e| e.code());
+        assert_eq!(refused, Err("unsupported-format"), "{name}");
+        return;
+    }
     let decoded = decode(bytes, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(decoded.format, format, "{name}");
-    assert_eq!(sniff(bytes), Some(format), "{name}");
     assert_eq!(decoded.orientation, orientation, "{name}");
     let pixels = decoded.pixels.view();
     assert_eq!((pixels.width(), pixels.height()), SIZE, "{name}");

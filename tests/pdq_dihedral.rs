@@ -108,8 +108,8 @@ fn cases() -> Vec<(&'static str, Image)> {
             Image::of(&load(fixture!("chelsea.png"))),
         ),
         (
-            "camera.pgm 512x512 grey",
-            Image::of(&load(fixture!("camera.pgm"))),
+            "camera.png 512x512 grey",
+            Image::of(&load(fixture!("camera.png"))),
         ),
         ("g-2000x7.png", Image::of(&load(fixture!("g-2000x7.png")))),
         ("g-3x600.png", Image::of(&load(fixture!("g-3x600.png")))),

@@ -21,7 +21,9 @@
 //! the pixels could be recovered: a JPEG decoder pads a cut-off scan with grey
 //! and would hash a different picture. Bytes after the end are allowed. PNM
 //! has no framing: its decoder reports a short raster as `truncated`.
-//! A GIF decodes to its first frame on the logical screen.
+//! A GIF decodes to its first frame on the logical screen. The wasm32 build
+//! (the browser package) does not decode PNM: [`Format::decodable`] says so,
+//! and such files are `unsupported-format` there.
 //!
 //! [`decode_for_pdq`] with [`DecodeMode::Fast`] decodes a large baseline
 //! JPEG at 1/4 or 1/8 scale (`scale.rs` picks the reduction, `reduced.rs`
@@ -39,9 +41,8 @@ mod sniff;
 use std::io::{Cursor, ErrorKind};
 
 #[cfg(not(target_arch = "wasm32"))]
-use image::codecs::jpeg::JpegDecoder;
-use image::codecs::{bmp::BmpDecoder, gif::GifDecoder, png::PngDecoder};
-use image::codecs::{pnm::PnmDecoder, webp::WebPDecoder};
+use image::codecs::{jpeg::JpegDecoder, pnm::PnmDecoder};
+use image::codecs::{bmp::BmpDecoder, gif::GifDecoder, png::PngDecoder, webp::WebPDecoder};
 use image::error::ImageError;
 use image::{DynamicImage, ImageDecoder};
 
@@ -65,10 +66,17 @@ pub enum Format {
     /// Windows BMP.
     Bmp,
     /// PNM: PGM (grey) and PPM (RGB), binary and ASCII; also PBM and PAM.
+    /// Not decoded by the wasm32 build (`unsupported-format` there).
     Pnm,
 }
 
 impl Format {
+    /// Whether this build decodes the format: all of them natively; the
+    /// wasm32 build (the browser package) leaves PNM out to stay small.
+    pub fn decodable(self) -> bool {
+        cfg!(not(target_arch = "wasm32")) || self != Format::Pnm
+    }
+
     /// The format's short lower-case name (`"jpeg"`, `"png"`, `"gif"`, `"webp"`, `"bmp"`, `"pnm"`).
     pub fn name(self) -> &'static str {
         match self {
@@ -140,6 +148,9 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
         Sniffed::CutShort => return Err(Error::Truncated),
         Sniffed::Unknown => return Err(Error::UnsupportedFormat),
     };
+    if !format.decodable() {
+        return Err(Error::UnsupportedFormat);
+    }
     // Decoders do not all notice a cut-off (the JPEG one pads a short scan),
     // so the framing decides, before any pixel is decoded.
     if complete::ends_early(format, bytes) {
@@ -198,7 +209,10 @@ fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixel
         Format::Gif => decode_with(GifDecoder::new(cursor), format, bytes, limits),
         Format::WebP => decode_with(WebPDecoder::new(cursor), format, bytes, limits),
         Format::Bmp => decode_with(BmpDecoder::new(cursor), format, bytes, limits),
+        #[cfg(not(target_arch = "wasm32"))]
         Format::Pnm => decode_with(PnmDecoder::new(cursor), format, bytes, limits),
+        #[cfg(target_arch = "wasm32")]
+        Format::Pnm => Err(Error::UnsupportedFormat),
     }
 }
 

@@ -177,13 +177,8 @@ impl<B: AsRef<[u8]>> Screener<B> {
         digests: Option<&Digests>,
         image: Option<std::result::Result<&Decoded, &Error>>,
     ) -> Screening {
-        let mut screening = self.screen_parts(digests, image.map(|r| r.map(|d| d.pixels.view())));
-        if let Some(Ok(decoded)) = image {
-            if screening.size.is_some() {
-                screening.size = Some(decoded.size);
-            }
-        }
-        screening
+        let declared = image.and_then(|r| r.ok()).map(|d| d.size);
+        self.screen_with(digests, image.map(|r| r.map(|d| d.pixels.view())), declared)
     }
 
     /// Screens raw pixels only (no file bytes, so no digests).
@@ -199,6 +194,17 @@ impl<B: AsRef<[u8]>> Screener<B> {
         digests: Option<&Digests>,
         image: Option<std::result::Result<PixelView<'_>, &Error>>,
     ) -> Screening {
+        self.screen_with(digests, image, None)
+    }
+
+    /// [`Screener::screen_parts`], reporting `declared` as the image's size
+    /// when given (a reduced-scale decode's pixels are smaller than the file).
+    fn screen_with(
+        &self,
+        digests: Option<&Digests>,
+        image: Option<std::result::Result<PixelView<'_>, &Error>>,
+        declared: Option<(u32, u32)>,
+    ) -> Screening {
         let mut reasons = Vec::new();
         if let Some(d) = digests {
             reasons.extend(self.digest_matches(d).into_iter().map(Reason::Digest));
@@ -210,7 +216,7 @@ impl<B: AsRef<[u8]>> Screener<B> {
         if self.wants_pixels() {
             match image {
                 Some(Ok(view)) => {
-                    size = Some((view.width(), view.height()));
+                    size = Some(declared.unwrap_or((view.width(), view.height())));
                     let (original, perceptual) = self.pdq_reasons(view, &mut queries);
                     pdq = Some(original);
                     perceptual_checked = !matches!(perceptual.first(), Some(Reason::LowQuality(_)));

@@ -150,14 +150,6 @@ impl JsScreener {
         Ok(screening_object(&self.inner.screen_decoded(Some(&digests), image)))
     }
 
-    /// [`JsScreener::decode_image`] then [`JsScreener::screen_image`], for
-    /// bytes to decode (`undefined`: digests only).
-    #[wasm_bindgen(js_name = screenParts)]
-    pub fn screen_parts(&self, digests: JsDigests, bytes: Option<Vec<u8>>) -> Result<Object, JsValue> {
-        let image = bytes.filter(|_| self.inner.wants_pixels()).map(|b| self.decode_image(&b));
-        self.screen_image(digests, image)
-    }
-
     /// The digests, checked to hold every kind the filter has a section for.
     fn complete(&self, digests: JsDigests) -> Result<Digests, JsValue> {
         match self.inner.digest_kinds().into_iter().find(|k| digests.inner.get(*k).is_none()) {

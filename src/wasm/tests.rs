@@ -107,7 +107,7 @@ fn streamed_digests_equal_whole_file_digests() {
     assert_eq!(error_code(digester.update(b"more")), "invalid-argument");
 
     let whole: JsValue = screener.screen_bytes(UNLISTED).into();
-    let parts: JsValue = screener.screen_parts(digests, Some(UNLISTED.to_vec())).unwrap().into();
+    let parts: JsValue = screener.screen_image(digests, Some(screener.decode_image(UNLISTED))).unwrap().into();
     assert_eq!(text(&parts, "verdict"), text(&whole, "verdict"));
     assert_eq!(text(&get(&parts, "hashes"), "sha256"), UNLISTED_SHA256);
     assert_eq!(text(&get(&parts, "hashes"), "pdq"), text(&get(&whole, "hashes"), "pdq"));
@@ -118,11 +118,11 @@ fn digests_alone_block_a_listed_file_but_cannot_clear_one() {
     let screener = screener(filter(false));
     let mut digester = JsDigester::new(None).unwrap();
     digester.update(LISTED).unwrap();
-    let listed: JsValue = screener.screen_parts(digester.finish().unwrap(), None).unwrap().into();
+    let listed: JsValue = screener.screen_image(digester.finish().unwrap(), None).unwrap().into();
     assert_eq!(text(&listed, "verdict"), "block");
     let mut digester = JsDigester::new(None).unwrap();
     digester.update(UNLISTED).unwrap();
-    let unlisted: JsValue = screener.screen_parts(digester.finish().unwrap(), None).unwrap().into();
+    let unlisted: JsValue = screener.screen_image(digester.finish().unwrap(), None).unwrap().into();
     assert_eq!(text(&unlisted, "verdict"), "unscreenable");
 }
 
@@ -158,7 +158,7 @@ fn digests_the_filter_needs_must_be_given_and_may_come_from_outside() {
     assert_eq!(kinds, ["sha256"]);
     assert_eq!(error_code(JsDigester::new(Some(vec!["crc32".into()]))), "invalid-argument");
     let none = JsDigester::new(Some(vec![])).unwrap().finish().unwrap();
-    assert_eq!(error_code(screener.screen_parts(none, None)), "invalid-argument");
+    assert_eq!(error_code(screener.screen_image(none, None)), "invalid-argument");
     // SHA-256 as WebCrypto would hand it over: a listed file is blocked by it.
     let mut outside = JsDigester::new(Some(vec![])).unwrap().finish().unwrap();
     assert_eq!(error_code(outside.set("sha256", &[0; 20])), "invalid-argument");
@@ -166,7 +166,7 @@ fn digests_the_filter_needs_must_be_given_and_may_come_from_outside() {
     assert_eq!(outside.get("sha256").unwrap(), Some(crate::hex::decode::<32>(LISTED_SHA256).unwrap().to_vec()));
     assert_eq!(outside.get("md5").unwrap(), None);
     assert_eq!(error_code(outside.get("crc32")), "invalid-argument");
-    let blocked: JsValue = screener.screen_parts(outside, None).unwrap().into();
+    let blocked: JsValue = screener.screen_image(outside, None).unwrap().into();
     assert_eq!(text(&blocked, "verdict"), "block");
 }
 

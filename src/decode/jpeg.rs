@@ -24,6 +24,7 @@ use std::io::ErrorKind;
 use image::metadata::Orientation;
 use jpeg_decoder::{CodingProcess, Decoder, ImageInfo, PixelFormat};
 
+use super::baseline;
 use super::scale::{pdq_reduction, reduced_len};
 use super::Limits;
 use crate::error::{Error, Result};
@@ -87,6 +88,9 @@ pub(crate) fn decode_reduced(bytes: &[u8], limits: &Limits) -> Result<Option<Jpe
         return Ok(None);
     }
     let (out_width, out_height) = (reduced_len(width, reduction), reduced_len(height, reduction));
+    if let Some(pixels) = baseline::decode(bytes, reduction)? {
+        return Ok(Some(JpegImage { pixels, orientation: orientation(&decoder), size: (width, height), reduction: reduction as u8 }));
+    }
     // Both reduced sides are at least 512, so they fit the u16 the header held.
     let requested = (out_width as u16, out_height as u16);
     let got = decoder.scale(requested.0, requested.1).map_err(map_error)?;

@@ -30,6 +30,7 @@
 //! decodes with jpeg-decoder's scaled IDCT): PDQ only samples 512x512 pixels,
 //! so the hash stays within a few bits of the full decode's, for less time.
 
+mod baseline;
 mod complete;
 mod convert;
 mod limits;

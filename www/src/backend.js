@@ -2,7 +2,6 @@
 // or the page itself. All expose start(init) -> info, screen(source,
 // onProgress), pixels(w, h, rgba), trap(), close(), and `instances` (how many
 // wasm instances were started).
-import { WEBCRYPTO_MAX_BYTES } from './webcrypto.js';
 
 function failure(error) {
   return Object.assign(new Error(error.message), { code: error.code, fatal: error.fatal });
@@ -116,7 +115,7 @@ export class WorkerBackend {
     return this.counted({ type: 'screen', file: source }, [], { onProgress });
   }
 
-  /** Wasm digests of `kinds` over a Blob, for another worker's screening. */
+  /** Digests of `kinds` over a Blob, for another worker's screening. */
   digest(source, kinds) {
     return this.counted({ type: 'digest', file: source, kinds }, []);
   }
@@ -141,13 +140,8 @@ export class WorkerBackend {
 /** The most workers a pool starts, whatever `navigator.hardwareConcurrency` says. */
 export const MAX_WORKERS = 4;
 
-/** Files from this size on get their wasm digests (MD5) from an idle worker while another decodes. */
+/** Files from this size on get their digests from an idle worker while another decodes. */
 const HELP_MIN_BYTES = 1 << 20;
-
-/** The digests WebCrypto computes in the screening worker itself (webcrypto.js). */
-function viaWebCrypto(size) {
-  return globalThis.crypto?.subtle && size <= WEBCRYPTO_MAX_BYTES ? ['sha1', 'sha256'] : [];
-}
 
 /**
  * Up to `size` workers (each loads the filter once, when it starts). The
@@ -189,13 +183,13 @@ export class WorkerPool {
   }
 
   /**
-   * An idle worker (other than `worker`) to compute a large file's wasm
-   * digests while `worker` decodes it: with a free core, MD5 no longer
-   * adds to the file's time. Null when none is free or nothing to gain.
+   * An idle worker (other than `worker`) to compute a large file's digests
+   * while `worker` decodes it: with a free core, neither MD5 nor WebCrypto's
+   * SHA-1/SHA-256 adds to the file's time. Null when none is free or nothing to gain.
    */
   helperFor(worker, source) {
     if (!(source instanceof Blob) || source.size < HELP_MIN_BYTES) return null;
-    const kinds = (this.info?.digests ?? []).filter((k) => !viaWebCrypto(source.size).includes(k));
+    const kinds = this.info?.digests ?? [];
     if (kinds.length === 0) return null;
     const idle = this.workers.find((w) => w !== worker && w.busy === 0);
     const helper = idle ?? (this.workers.length < this.size ? this.grow() : null);

@@ -95,16 +95,17 @@ export async function screenBlob(screener, blob, onProgress, help) {
   const inMemory = blob instanceof Uint8Array;
   const size = inMemory ? blob.length : blob.size;
   const decodable = wasm.wantsPixels() && size <= wasm.maxDecodeBytes();
-  const outside = webCryptoKinds(screener.kinds, size);
+  // Kinds another worker of the pool computes meanwhile (see helped()),
+  // WebCrypto's included: its digest() blocks the calling thread while it
+  // hashes (about 5 ms per 2 MB each in Chromium), so it runs there too.
+  const helpedKinds = help ? help.kinds.filter((k) => screener.kinds.includes(k)) : [];
+  const outside = webCryptoKinds(screener.kinds.filter((k) => !helpedKinds.includes(k)), size);
   const whole = inMemory ? blob : decodable || outside.length > 0 ? new Uint8Array(await blob.arrayBuffer()) : null;
   const clock = { read: now() - t0 };
   const t1 = now();
-  // WebCrypto runs off this thread: start it first, let wasm work meanwhile.
   const native = outside.map((kind) => webCryptoDigest(kind, whole));
   // Awaited below; until then a failure must not count as unhandled.
   for (const pending of native) pending.catch(() => {});
-  // Kinds another worker of the pool computes meanwhile (see helped()).
-  const helpedKinds = help ? help.kinds.filter((k) => screener.kinds.includes(k) && !outside.includes(k)) : [];
   const fromHelper = help ? new Promise((resolve) => (help.port.onmessage = (event) => resolve(event.data))) : null;
   const ownKinds = screener.kinds.filter((k) => !outside.includes(k) && !helpedKinds.includes(k));
   let digests = await wasmDigests(ownKinds, blob, whole, size, onProgress, clock);
@@ -177,12 +178,22 @@ async function helped(digests, kinds, reply, port, ownDigests) {
   }
 }
 
-/** The wasm digests of `kinds` (those the filter has) over a Blob, as `{ kind: Uint8Array }`. */
+/**
+ * The digests of `kinds` (those the filter has) over a Blob, for another
+ * worker's screening, as `{ kind: Uint8Array }`: SHA-1/SHA-256 by WebCrypto
+ * over the whole file when it is small enough to read whole, the rest in wasm.
+ */
 export async function digestBlob(screener, blob, kinds) {
   const wanted = kinds.filter((k) => screener.kinds.includes(k));
-  const digests = await wasmDigests(wanted, blob, null, blob.size, null, { read: 0 });
+  const outside = webCryptoKinds(wanted, blob.size);
+  const whole = outside.length > 0 ? new Uint8Array(await blob.arrayBuffer()) : null;
+  const native = outside.map((kind) => webCryptoDigest(kind, whole));
+  for (const pending of native) pending.catch(() => {});
+  const own = wanted.filter((k) => !outside.includes(k));
+  const digests = await wasmDigests(own, blob, whole, blob.size, null, { read: 0 });
   try {
-    return Object.fromEntries(wanted.map((kind) => [kind, digests.get(kind)]));
+    const values = await Promise.all(native);
+    return Object.fromEntries([...own.map((kind) => [kind, digests.get(kind)]), ...outside.map((kind, i) => [kind, values[i]])]);
   } finally {
     release(digests);
   }

@@ -203,11 +203,14 @@ export class WorkerPool {
     const { port1, port2 } = new MessageChannel();
     const failing = this.failHelp;
     this.failHelp = false;
+    // The screening worker's message goes first: posting a File costs the
+    // page a few milliseconds in Chromium, and the decode is the long path.
+    const screened = worker.screen(source, onProgress, { port: port2, kinds: help.kinds });
     help.helper.digest(source, help.kinds).then(
       (digests) => port1.postMessage(failing ? { ok: false } : { ok: true, digests }),
       () => port1.postMessage({ ok: false }),
     );
-    return worker.screen(source, onProgress, { port: port2, kinds: help.kinds });
+    return screened;
   }
 
   pixels(width, height, rgba) {

@@ -112,6 +112,12 @@ pub(super) fn extend(bits: u32, size: u32) -> i16 {
 /// the 0xFF 0x00 stuffing removed. At a marker (or the end of the data) the
 /// stream continues with zero bits, as libjpeg does; the marker is left for
 /// [`BitReader::restart`].
+///
+/// The slow paths take and return the reader by value, and the rest is
+/// inlined, so the decoding loop can keep its state in registers (wasm
+/// locals) instead of memory: passing `&mut self` to an outlined function
+/// made every symbol store and reload it.
+#[derive(Clone, Copy)]
 pub(super) struct BitReader<'a> {
     data: &'a [u8],
     /// The next byte to load.
@@ -127,7 +133,12 @@ pub(super) struct BitReader<'a> {
 impl<'a> BitReader<'a> {
     /// A reader over the bytes that follow a scan header.
     pub(super) fn new(data: &'a [u8]) -> BitReader<'a> {
-        BitReader { data, pos: 0, bits: 0, count: 0, stopped: false }
+        BitReader::new_at(data, 0)
+    }
+
+    /// A reader from byte `pos` of `data`.
+    fn new_at(data: &'a [u8], pos: usize) -> BitReader<'a> {
+        BitReader { data, pos, bits: 0, count: 0, stopped: false }
     }
 
     /// Loads bytes until at least 57 bits are held.
@@ -145,11 +156,12 @@ impl<'a> BitReader<'a> {
                 return;
             }
         }
-        self.refill_slowly();
+        *self = self.refilled_slowly();
     }
 
     /// Byte by byte, handling stuffing, markers and the end of the data.
-    fn refill_slowly(&mut self) {
+    #[inline(never)]
+    fn refilled_slowly(mut self) -> Self {
         while self.count <= 56 {
             let mut byte = 0;
             if !self.stopped {
@@ -168,6 +180,7 @@ impl<'a> BitReader<'a> {
             self.bits |= u64::from(byte) << (56 - self.count);
             self.count += 8;
         }
+        self
     }
 
     /// The next `n` (1..=16) bits without consuming them.
@@ -206,23 +219,9 @@ impl<'a> BitReader<'a> {
             self.consume(u32::from(entry >> 8));
             return Ok(entry as u8);
         }
-        self.long_symbol(table, prefix)
-    }
-
-    /// Decodes a symbol whose code is longer than `LOOKUP_BITS`, from the
-    /// next 16 bits `prefix` (rare: one code in hundreds in photos).
-    #[cold]
-    #[inline(never)]
-    fn long_symbol(&mut self, table: &HuffmanTable, prefix: u32) -> Result<u8> {
-        for length in LOOKUP_BITS + 1..=16 {
-            let code = (prefix >> (16 - length)) as i32;
-            if code <= table.max_code[length as usize] {
-                self.consume(length);
-                let index = (code + table.offset[length as usize]) as usize;
-                return table.symbols.get(index).copied().ok_or_else(bad_code);
-            }
-        }
-        Err(bad_code())
+        let (symbol, length) = long_symbol(table, prefix).ok_or_else(bad_code)?;
+        self.consume(length);
+        Ok(symbol)
     }
 
     /// The shortcut for the bits at the front of the stream.
@@ -233,28 +232,39 @@ impl<'a> BitReader<'a> {
 
     /// At a restart interval's end: drops the bits left in the byte, expects
     /// marker RST`expected` next and resumes after it.
-    pub(super) fn restart(&mut self, expected: u8) -> Result<()> {
-        self.bits = 0;
-        self.count = 0;
-        self.stopped = false;
+    pub(super) fn restart(self, expected: u8) -> Result<Self> {
         let mut pos = self.pos;
         while self.data.get(pos) == Some(&0xFF) {
             pos += 1;
         }
         match self.data.get(pos) {
-            Some(&marker) if marker == 0xD0 + expected && pos > self.pos => {
-                self.pos = pos + 1;
-                Ok(())
-            }
+            Some(&marker) if marker == 0xD0 + expected && pos > self.pos => Ok(BitReader::new_at(self.data, pos + 1)),
             None => Err(Error::Truncated),
             Some(_) => Err(Error::Corrupt(format!("expected the RST{expected} marker"))),
         }
     }
 
     /// Whether the stream ran past the end of the data (no marker ended it).
+    #[inline(always)]
     pub(super) fn ran_out(&self) -> bool {
         self.stopped && self.pos >= self.data.len()
     }
+}
+
+/// Decodes a symbol whose code is longer than `LOOKUP_BITS`, from the next
+/// 16 bits `prefix` (rare: one code in hundreds in photos): the symbol and
+/// its code length, `None` for a code the table lacks.
+#[cold]
+#[inline(never)]
+fn long_symbol(table: &HuffmanTable, prefix: u32) -> Option<(u8, u32)> {
+    for length in LOOKUP_BITS + 1..=16 {
+        let code = (prefix >> (16 - length)) as i32;
+        if code <= table.max_code[length as usize] {
+            let index = (code + table.offset[length as usize]) as usize;
+            return table.symbols.get(index).map(|&symbol| (symbol, length));
+        }
+    }
+    None
 }
 
 fn bad_code() -> Error {
@@ -282,10 +292,12 @@ mod tests {
         let mut reader = BitReader::new(&data);
         assert_eq!((reader.take(8), reader.take(8), reader.take(8), reader.take(16)), (0xA5, 0xFF, 0x3C, 0));
         assert!(!reader.ran_out());
-        reader.restart(0).unwrap();
+        let mut reader = reader.restart(0).unwrap();
         assert_eq!(reader.take(8), 0x12);
-        assert!(reader.ran_out() || reader.take(8) == 0);
+        assert_eq!(reader.take(8), 0); // past the end: zero bits, and noted
+        assert!(reader.ran_out());
         assert!(matches!(BitReader::new(&[0x00, 0xFF, 0xD1]).restart(0), Err(Error::Corrupt(_))));
+        assert!(matches!(BitReader::new(&[0xFF, 0xFF]).restart(0), Err(Error::Truncated)));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane
         for mcu_x in 0..mcus_x {
             if frame.restart_interval > 0 {
                 if until_restart == 0 {
-                    reader.restart(next_restart)?;
+                    reader = reader.restart(next_restart)?;
                     next_restart = (next_restart + 1) % 8;
                     until_restart = frame.restart_interval;
                     predictors = [0; 3];

@@ -42,18 +42,20 @@ pub fn luma_plane(image: PixelView<'_>) -> LumaPlane {
     }
 }
 
-/// Steps 5 and 6: blur (in place) and decimate to 64x64; a 64x64 plane is
-/// returned as is, as in the reference's plain hash. `None` under 5 pixels
-/// on a side.
-pub fn downsample(plane: &mut LumaPlane) -> Option<[f32; 4096]> {
+/// Steps 5 and 6: blur and decimate to 64x64; a 64x64 plane is returned as
+/// is, as in the reference's plain hash. `None` under 5 pixels on a side.
+pub fn downsample(plane: &LumaPlane) -> Option<[f32; 4096]> {
     if plane.rows < 5 || plane.cols < 5 {
         return None;
     }
     if plane.rows == 64 && plane.cols == 64 {
         return Some(std::array::from_fn(|k| plane.data[k]));
     }
-    blur::jarosz(&mut plane.data, plane.cols, &mut BlurScratch::default());
-    Some(blur::decimate(&plane.data, plane.cols))
+    Some(blur::downsample(
+        &plane.data,
+        plane.cols,
+        &mut BlurScratch::default(),
+    ))
 }
 
 /// Steps 7-9: quality, the 16x16 DCT and the median threshold.

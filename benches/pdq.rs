@@ -68,8 +68,8 @@ fn stage_row(name: &str) {
     let t_sample = median(5, || (), |_| stages::luma_plane(view));
     let t_luma = median(20, || (), |_| stages::luma_plane(small_view));
     let plane = stages::luma_plane(view);
-    let t_blur = median(5, || (), |_| stages::downsample(&plane));
-    let buffer = stages::downsample(&plane).expect("big enough");
+    let t_blur = median(5, || plane.clone(), |mut p| stages::downsample(&mut p));
+    let buffer = stages::downsample(&mut plane.clone()).expect("big enough");
     let t_dct = median(200, || (), |_| stages::dct_and_bits(&buffer));
     let t_hash = median(5, || (), |_| pdq::hash(view));
     let t_dihedral = median(5, || (), |_| pdq::hash_dihedral(view));

@@ -263,7 +263,6 @@ fn box_along<K: Keep>(input: &[f32], output: &mut [f32], cols: usize, w: usize) 
 #[derive(Default)]
 pub(crate) struct BlurScratch {
     along: Vec<f32>,
-    down: Vec<f32>,
     sums: Vec<f32>,
 }
 
@@ -271,18 +270,19 @@ pub(crate) struct BlurScratch {
 /// window `ceil(cols/128)` along every row, then one of window
 /// `ceil(rows/128)` down every column; then the 64x64 samples at row
 /// `floor((i + 0.5) * rows / 64)`, column `floor((j + 0.5) * cols / 64)`.
-/// Both sides must be at least 1.
-pub(crate) fn downsample(plane: &[f32], cols: usize, scratch: &mut BlurScratch) -> [f32; 4096] {
+/// Both sides must be at least 1. `plane` is the first pass's output
+/// afterwards (it serves as a buffer: a fresh one costs more than the blur
+/// saves).
+pub(crate) fn downsample(plane: &mut [f32], cols: usize, scratch: &mut BlurScratch) -> [f32; 4096] {
     let rows = plane.len() / cols;
     let (wr, wc) = (window(cols), window(rows));
-    let BlurScratch { along, down, sums } = scratch;
+    let BlurScratch { along, sums } = scratch;
     along.resize(plane.len(), 0.0);
     box_along::<All>(plane, along, cols, wr);
-    down.resize(plane.len(), 0.0);
-    box_down::<All>(along, down, cols, wc, sums);
+    box_down::<All>(along, plane, cols, wc, sums);
     // The second pass: rows x 64 centre columns, then their 64 centre rows.
     along.resize(rows * 64, 0.0);
-    box_along::<Centres>(down, along, cols, wr);
+    box_along::<Centres>(plane, along, cols, wr);
     let mut out = [0f32; 4096];
     box_down::<Centres>(along, &mut out, 64, wc, sums);
     out
@@ -486,7 +486,7 @@ mod tests {
         let mut scratch = BlurScratch::default();
         for (rows, cols) in sizes {
             let plane = test_plane(rows, cols);
-            let got = downsample(&plane, cols, &mut scratch);
+            let got = downsample(&mut plane.clone(), cols, &mut scratch);
             assert_eq!(
                 bits(&got),
                 bits(&reference_downsample(&plane, cols)),

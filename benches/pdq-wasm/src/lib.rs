@@ -33,11 +33,11 @@ pub fn luma() {
     PLANE.with(|q| *q.borrow_mut() = Some(plane));
 }
 
-/// Steps 5-6 on the last luma plane: blur and decimate.
+/// Steps 5-6 on a copy of the last luma plane: blur and decimate.
 #[wasm_bindgen]
 pub fn blur() {
-    let buffer = PLANE.with(|q| stages::downsample(q.borrow().as_ref().expect("luma() first")));
-    let buffer = buffer.expect("at least 5x5");
+    let mut plane = PLANE.with(|q| q.borrow().clone().expect("luma() first"));
+    let buffer = stages::downsample(&mut plane).expect("at least 5x5");
     BUFFER.with(|b| *b.borrow_mut() = buffer);
 }
 

@@ -10,7 +10,7 @@
 //! filter runs four rows at a time in [`F32x4`] lanes (one running sum per
 //! lane, each in exactly that order).
 
-use std::iter;
+use std::ops::Range;
 
 use super::lanes::{F32x4, Lane, LANES};
 
@@ -30,12 +30,16 @@ fn phases(n: usize, w: usize) -> [usize; 4] {
 /// each in its slot: [`All`] or [`Centres`].
 trait Keep {
     /// The slots of a filter over `n` samples, none filled yet.
-    fn new(n: usize) -> Self;
+    fn new(n: usize) -> Self
+    where
+        Self: Sized;
     /// Number of slots along `n` samples.
-    fn width(n: usize) -> usize;
+    fn width(n: usize) -> usize
+    where
+        Self: Sized;
     /// The slots that hold output `out` (usually one or none); call it for
     /// outputs 0, 1, 2, ... in turn.
-    fn slots(&mut self, out: usize) -> impl Iterator<Item = usize>;
+    fn slots(&mut self, out: usize) -> Range<usize>;
 }
 
 /// Every output, output `i` in slot `i`.
@@ -49,8 +53,8 @@ impl Keep for All {
         n
     }
     #[inline(always)]
-    fn slots(&mut self, out: usize) -> impl Iterator<Item = usize> {
-        iter::once(out)
+    fn slots(&mut self, out: usize) -> Range<usize> {
+        out..out + 1
     }
 }
 
@@ -83,7 +87,7 @@ impl Keep for Centres {
         64
     }
     #[inline(always)]
-    fn slots(&mut self, out: usize) -> impl Iterator<Item = usize> {
+    fn slots(&mut self, out: usize) -> Range<usize> {
         let first = self.next;
         while self.wanted == out {
             self.next += 1;
@@ -95,7 +99,7 @@ impl Keep for Centres {
 
 /// `sums[c] / count` into column `c` of each of the `rows` of the
 /// `cols`-wide `output`.
-fn divide(sums: &[f32], count: usize, output: &mut [f32], rows: impl Iterator<Item = usize>) {
+fn divide(sums: &[f32], count: usize, output: &mut [f32], rows: Range<usize>) {
     let n = count as f32;
     let cols = sums.len();
     for r in rows {
@@ -105,16 +109,20 @@ fn divide(sums: &[f32], count: usize, output: &mut [f32], rows: impl Iterator<It
 }
 
 /// The box filter of window `w` down every column of a `cols`-wide
-/// row-major plane; the output rows `K` keeps go to `output`, slot `k` at
+/// row-major plane; the output rows `keep` keeps go to `output`, slot `k` at
 /// row `k`. All columns advance together one row at a time (each column's
 /// own sum sees the same operations in the same order as a column-by-column
 /// pass), which keeps memory access sequential and lets LLVM vectorise
-/// across columns natively (at opt-level 3).
-fn box_down<K: Keep>(
+/// across columns natively (at opt-level 3). `keep` is a trait object, asked
+/// once per row: with one copy of this function per [`Keep`], the
+/// size-optimised wasm build stopped inlining its iterator adapters and the
+/// blur took twice as long.
+fn box_down(
     input: &[f32],
     output: &mut [f32],
     cols: usize,
     w: usize,
+    keep: &mut dyn Keep,
     sums: &mut Vec<f32>,
 ) {
     let rows = input.len() / cols;
@@ -122,7 +130,6 @@ fn box_down<K: Keep>(
     sums.clear();
     sums.resize(cols, 0.0);
     let row = |r: usize| &input[r * cols..(r + 1) * cols];
-    let mut keep = K::new(rows);
     let mut count = 0usize;
     let (mut left, mut right, mut out) = (0, 0, 0);
     for _ in 0..p1 {
@@ -279,12 +286,12 @@ pub(crate) fn downsample(plane: &mut [f32], cols: usize, scratch: &mut BlurScrat
     let BlurScratch { along, sums } = scratch;
     along.resize(plane.len(), 0.0);
     box_along::<All>(plane, along, cols, wr);
-    box_down::<All>(along, plane, cols, wc, sums);
+    box_down(along, plane, cols, wc, &mut All, sums);
     // The second pass: rows x 64 centre columns, then their 64 centre rows.
     along.resize(rows * 64, 0.0);
     box_along::<Centres>(plane, along, cols, wr);
     let mut out = [0f32; 4096];
-    box_down::<Centres>(along, &mut out, 64, wc, sums);
+    box_down(along, &mut out, 64, wc, &mut Centres::new(rows), sums);
     out
 }
 
@@ -400,7 +407,14 @@ mod tests {
         let plane = test_plane(rows, cols);
         for w in 1..=6 {
             let mut by_columns = vec![0f32; K::width(rows) * cols];
-            box_down::<K>(&plane, &mut by_columns, cols, w, &mut Vec::new());
+            box_down(
+                &plane,
+                &mut by_columns,
+                cols,
+                w,
+                &mut K::new(rows),
+                &mut Vec::new(),
+            );
             for c in 0..cols {
                 let mut out = vec![0f32; rows];
                 box_contiguous(&column(&plane, cols, c), &mut out, w);

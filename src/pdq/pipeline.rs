@@ -61,8 +61,7 @@ impl Workspace {
         let small = if map.rows == 64 && map.cols == 64 && blur64 == Blur64::Skip {
             std::array::from_fn(|k| self.luma[k])
         } else {
-            blur::jarosz(&mut self.luma, map.cols, &mut self.blur);
-            blur::decimate(&self.luma, map.cols)
+            blur::downsample(&mut self.luma, map.cols, &mut self.blur)
         };
         Some((dct::dct16(&small), quality(&small)))
     }

@@ -42,9 +42,9 @@ pub fn luma_plane(image: PixelView<'_>) -> LumaPlane {
     }
 }
 
-/// Steps 5 and 6: blur (in place) and decimate to 64x64; a 64x64 plane is
-/// returned as is, as in the reference's plain hash. `None` under 5 pixels
-/// on a side.
+/// Steps 5 and 6: blur and decimate to 64x64 (`plane` serves as a buffer and
+/// holds the blur's first pass afterwards); a 64x64 plane is returned as is,
+/// as in the reference's plain hash. `None` under 5 pixels on a side.
 pub fn downsample(plane: &mut LumaPlane) -> Option<[f32; 4096]> {
     if plane.rows < 5 || plane.cols < 5 {
         return None;
@@ -52,8 +52,11 @@ pub fn downsample(plane: &mut LumaPlane) -> Option<[f32; 4096]> {
     if plane.rows == 64 && plane.cols == 64 {
         return Some(std::array::from_fn(|k| plane.data[k]));
     }
-    blur::jarosz(&mut plane.data, plane.cols, &mut BlurScratch::default());
-    Some(blur::decimate(&plane.data, plane.cols))
+    Some(blur::downsample(
+        &mut plane.data,
+        plane.cols,
+        &mut BlurScratch::default(),
+    ))
 }
 
 /// Steps 7-9: quality, the 16x16 DCT and the median threshold.

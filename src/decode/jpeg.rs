@@ -152,10 +152,10 @@ fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
 fn map_error(err: jpeg_decoder::Error) -> Error {
     match err {
         jpeg_decoder::Error::Io(io) if io.kind() == ErrorKind::UnexpectedEof => Error::Truncated,
-        jpeg_decoder::Error::Io(io) => Error::Corrupt(io.to_string()),
+        jpeg_decoder::Error::Io(io) => Error::Corrupt(super::detail(&io)),
         jpeg_decoder::Error::Format(text) => Error::Corrupt(text),
         jpeg_decoder::Error::Unsupported(_) => Error::UnsupportedFormat,
-        other => Error::Internal(other.to_string()),
+        other => Error::Internal(super::detail(&other)),
     }
 }
 

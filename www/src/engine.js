@@ -3,7 +3,7 @@
 // trap in the wasm instance is marked `fatal`, because the instance is
 // unusable after it.
 import init, { Screener, Digester } from './prescreen_wasm.js';
-import { webCryptoKinds, webCryptoDigest } from './webcrypto.js';
+import { webCryptoKinds, startWebCrypto } from './webcrypto.js';
 import { decodeInBrowser } from './browser-decode.js';
 
 /** Bytes read from a Blob per step while digests are streamed. */
@@ -82,10 +82,10 @@ function notDecoded(code, message) {
 }
 
 /**
- * Screens a Blob: the digests the filter has sections for (SHA-1/SHA-256 by
- * WebCrypto where that is faster, see webcrypto.js; the rest streamed in
- * wasm in CHUNK_BYTES slices, so a large file is never copied whole into wasm
- * memory), then, if the filter wants pixels and the file is within the
+ * Screens a Blob: the digests the filter has sections for (those in
+ * `help.kinds` from another worker; SHA-1/SHA-256 by WebCrypto, see
+ * webcrypto.js; the rest streamed in wasm in CHUNK_BYTES slices, so a large
+ * file is never copied whole into wasm memory), then, if the filter wants pixels and the file is within the
  * decode limit, decode (wasm, or the browser's decoder) + PDQ + probe.
  * `blob` may also be a Uint8Array (bytes transferred from the page).
  */
@@ -96,16 +96,13 @@ export async function screenBlob(screener, blob, onProgress, help) {
   const size = inMemory ? blob.length : blob.size;
   const decodable = wasm.wantsPixels() && size <= wasm.maxDecodeBytes();
   // Kinds another worker of the pool computes meanwhile (see helped()),
-  // WebCrypto's included: its digest() blocks the calling thread while it
-  // hashes (about 5 ms per 2 MB each in Chromium), so it runs there too.
+  // WebCrypto's included (see webcrypto.js).
   const helpedKinds = help ? help.kinds.filter((k) => screener.kinds.includes(k)) : [];
   const outside = webCryptoKinds(screener.kinds.filter((k) => !helpedKinds.includes(k)), size);
   const whole = inMemory ? blob : decodable || outside.length > 0 ? new Uint8Array(await blob.arrayBuffer()) : null;
   const clock = { read: now() - t0 };
   const t1 = now();
-  const native = outside.map((kind) => webCryptoDigest(kind, whole));
-  // Awaited below; until then a failure must not count as unhandled.
-  for (const pending of native) pending.catch(() => {});
+  const native = startWebCrypto(outside, whole);
   const fromHelper = help ? new Promise((resolve) => (help.port.onmessage = (event) => resolve(event.data))) : null;
   const ownKinds = screener.kinds.filter((k) => !outside.includes(k) && !helpedKinds.includes(k));
   let digests = await wasmDigests(ownKinds, blob, whole, size, onProgress, clock);
@@ -187,8 +184,7 @@ export async function digestBlob(screener, blob, kinds) {
   const wanted = kinds.filter((k) => screener.kinds.includes(k));
   const outside = webCryptoKinds(wanted, blob.size);
   const whole = outside.length > 0 ? new Uint8Array(await blob.arrayBuffer()) : null;
-  const native = outside.map((kind) => webCryptoDigest(kind, whole));
-  for (const pending of native) pending.catch(() => {});
+  const native = startWebCrypto(outside, whole);
   const own = wanted.filter((k) => !outside.includes(k));
   const digests = await wasmDigests(own, blob, whole, blob.size, null, { read: 0 });
   try {

@@ -4,7 +4,9 @@
 // 100 MB, for both. But crypto.subtle.digest needs the whole buffer at once
 // (no streaming) and has no MD5: it is used for files read whole anyway (up
 // to the decode limit); bigger files stream through wasm, so memory stays
-// bounded. It runs off the calling thread, so it overlaps the wasm decode.
+// bounded. In Chromium, digest() holds up its calling thread while it hashes
+// (about 10 ms for SHA-1 + SHA-256 of a 2 MB photo), so the pool computes
+// them on a second worker while the first decodes (backend.js helperFor).
 
 /** Files up to this size are read whole; above it, digests stream through wasm. */
 export const WEBCRYPTO_MAX_BYTES = 64 << 20;
@@ -17,7 +19,13 @@ export function webCryptoKinds(kinds, size) {
   return kinds.filter((kind) => kind in ALGORITHM);
 }
 
-/** The digest of `kind` over `bytes`, as a Uint8Array. */
-export async function webCryptoDigest(kind, bytes) {
-  return new Uint8Array(await crypto.subtle.digest(ALGORITHM[kind], bytes));
+/**
+ * Starts WebCrypto digests of `kinds` over `bytes`: one promise of a
+ * Uint8Array per kind, in order, each already marked handled (the caller
+ * awaits them later; a failure until then is not an unhandled rejection).
+ */
+export function startWebCrypto(kinds, bytes) {
+  const pending = kinds.map(async (kind) => new Uint8Array(await crypto.subtle.digest(ALGORITHM[kind], bytes)));
+  for (const digest of pending) digest.catch(() => {});
+  return pending;
 }

@@ -101,15 +101,20 @@ fn skip_scan(bytes: &[u8], mut pos: usize) -> Option<usize> {
 fn next_ff(bytes: &[u8], mut pos: usize) -> Option<usize> {
     while let Some(eight) = bytes.get(pos..pos + 8) {
         let word = u64::from_le_bytes([eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7]]);
-        // A zero byte of !word marks a 0xFF byte; the lowest mark is exact.
-        let inverted = !word;
-        let marks = inverted.wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080;
+        let marks = ff_marks(word);
         if marks != 0 {
             return Some(pos + marks.trailing_zeros() as usize / 8);
         }
         pos += 8;
     }
     bytes.get(pos..)?.iter().position(|&b| b == 0xFF).map(|i| pos + i)
+}
+
+/// Marks the 0xFF bytes of `word`: a set top bit in each such byte's place
+/// (a zero byte of `!word`); zero when there is none. Only the lowest mark is
+/// sure to be exact, which is all a search for the first 0xFF needs.
+pub(super) fn ff_marks(word: u64) -> u64 {
+    (!word).wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080
 }
 
 /// PNG: length-type-data-CRC chunks after the signature, up to IEND.

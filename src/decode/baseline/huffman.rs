@@ -1,5 +1,6 @@
 //! Huffman tables (JPEG Annex C) and the entropy-coded bit stream.
 
+use crate::decode::complete::ff_marks;
 use crate::error::{Error, Result};
 
 /// Bits looked up in one step; longer codes take the slow path.
@@ -12,7 +13,7 @@ pub(super) struct HuffmanTable {
     lookup: [u16; 1 << LOOKUP_BITS],
     /// The whole coefficient (or DC difference) for prefixes whose code and
     /// extra bits fit in `LOOKUP_BITS` (see [`shortcut`]); zero otherwise.
-    shortcut: [AcShortcut; 1 << LOOKUP_BITS],
+    shortcut: [Shortcut; 1 << LOOKUP_BITS],
     /// The largest code of each length 1..=16 (index = length), -1 if none.
     max_code: [i32; 17],
     /// `index of the first symbol of that length - its first code`.
@@ -22,7 +23,7 @@ pub(super) struct HuffmanTable {
 
 /// A run of zeros and the coefficient after it (or a DC difference), decoded in one lookup.
 #[derive(Clone, Copy, Default)]
-pub(super) struct AcShortcut {
+pub(super) struct Shortcut {
     /// The coefficient's value.
     pub(super) value: i16,
     /// Zeros before it.
@@ -38,7 +39,7 @@ impl HuffmanTable {
     pub(super) fn new(counts: &[u8; 16], symbols: &[u8], ac: bool) -> Option<HuffmanTable> {
         let mut table = HuffmanTable {
             lookup: [0; 1 << LOOKUP_BITS],
-            shortcut: [AcShortcut::default(); 1 << LOOKUP_BITS],
+            shortcut: [Shortcut::default(); 1 << LOOKUP_BITS],
             max_code: [-1; 17],
             offset: [0; 17],
             symbols: symbols.to_vec(),
@@ -78,19 +79,19 @@ impl HuffmanTable {
 /// size of the difference that follows; an AC symbol is run << 4 | size, and
 /// two sizeless ones are shortcuts too: end of block (a run past the block's
 /// end) and sixteen zeros (a run of 15 before a zero).
-fn shortcut(symbol: u8, length: u32, prefix: u32, ac: bool) -> AcShortcut {
+fn shortcut(symbol: u8, length: u32, prefix: u32, ac: bool) -> Shortcut {
     let (run, size) = if ac { (symbol >> 4, u32::from(symbol & 15)) } else { (0, u32::from(symbol)) };
     if length + size > LOOKUP_BITS || size > 11 {
-        return AcShortcut::default();
+        return Shortcut::default();
     }
     let run = match (ac, symbol) {
         (true, 0x00) => END_OF_BLOCK,
         (true, 0xF0) => 15,
-        (true, _) if size == 0 => return AcShortcut::default(), // an end-of-band run
+        (true, _) if size == 0 => return Shortcut::default(), // an end-of-band run
         _ => run,
     };
     let extra = (prefix >> (LOOKUP_BITS - length - size)) & ((1 << size) - 1);
-    AcShortcut { value: extend(extra, size), run, bits: (length + size) as u8 }
+    Shortcut { value: extend(extra, size), run, bits: (length + size) as u8 }
 }
 
 /// The run of an end-of-block shortcut: past any block's end.
@@ -147,8 +148,7 @@ impl<'a> BitReader<'a> {
         if let Some(word) = self.data.get(self.pos..self.pos + 8) {
             let word = u64::from_be_bytes([word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7]]);
             // No 0xFF byte among the eight: take whole bytes at once.
-            let inverted = !word;
-            if (inverted.wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080) == 0 && !self.stopped {
+            if ff_marks(word) == 0 && !self.stopped {
                 let take = (64 - self.count) / 8;
                 self.bits |= (word & (!0u64 << (64 - 8 * take))) >> self.count;
                 self.count += 8 * take;
@@ -226,7 +226,7 @@ impl<'a> BitReader<'a> {
 
     /// The shortcut for the bits at the front of the stream.
     #[inline(always)]
-    pub(super) fn shortcut(&mut self, table: &HuffmanTable) -> AcShortcut {
+    pub(super) fn shortcut(&mut self, table: &HuffmanTable) -> Shortcut {
         table.shortcut[self.peek(LOOKUP_BITS) as usize]
     }
 

@@ -38,7 +38,7 @@ pub(crate) fn decode(bytes: &[u8], reduction: u32) -> Result<Option<Pixels>> {
     if let [plane] = planes.as_slice() {
         return Pixels::new(width as u32, height as u32, Layout::Grey8, colour::grey(plane, width, height)).map(Some);
     }
-    let (h_max, v_max) = frame.components.iter().fold((1, 1), |(h, v), c| (h.max(c.h), v.max(c.v)));
+    let (h_max, v_max) = frame.max_sampling();
     let sampled: Vec<Sampled<'_>> = frame
         .components
         .iter()

@@ -23,7 +23,7 @@ const KEPT: usize = 6;
 /// Decodes the scan into planes at 1/`reduction` scale (4 or 8).
 pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane>> {
     let side = 8 / reduction; // samples per block side: 2 or 1
-    let (h_max, v_max) = frame.components.iter().fold((1, 1), |(h, v), c| (h.max(c.h), v.max(c.v)));
+    let (h_max, v_max) = frame.max_sampling();
     let grey = frame.components.len() == 1;
     // A one-component scan is not interleaved: its MCU is one block.
     let (mcus_x, mcus_y) = if grey {
@@ -44,6 +44,11 @@ pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane
         .iter()
         .map(|c| [0, 1, 8, 9].map(|natural| i32::from(c.quant[natural])))
         .collect();
+    let tables = frame
+        .components
+        .iter()
+        .map(|c| Ok((table(frame, c.dc)?, table(frame, c.ac)?)))
+        .collect::<Result<Vec<_>>>()?;
     let mut reader = BitReader::new(frame.scan);
     let mut predictors = [0i16; 3];
     let mut eob_run = 0u32;
@@ -62,7 +67,7 @@ pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane
                 until_restart -= 1;
             }
             for (i, component) in frame.components.iter().enumerate() {
-                let (dc_table, ac_table) = (table(frame, component.dc)?, table(frame, component.ac)?);
+                let (dc_table, ac_table) = tables[i];
                 for by in 0..component.v {
                     for bx in 0..component.h {
                         let mut coefficients = [0i16; KEPT];

@@ -53,6 +53,13 @@ pub(super) struct Baseline<'a> {
     pub(super) scan: &'a [u8],
 }
 
+impl Baseline<'_> {
+    /// The largest horizontal and vertical sampling factors (the luma's).
+    pub(super) fn max_sampling(&self) -> (usize, usize) {
+        self.components.iter().fold((1, 1), |(h, v), c| (h.max(c.h), v.max(c.v)))
+    }
+}
+
 /// Parses the headers of an 8-bit, Huffman-coded, sequential JPEG whose one
 /// scan holds every component, grey or YCbCr with chroma at 1x1 and luma at
 /// 1x1, 2x1, 1x2 or 2x2; `None` for anything else.

@@ -8,12 +8,12 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e wasm-pkg cli demo bench-browser eval eval-smoke
+.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-bundlers wasm-pkg npm-pack cli demo bench-browser eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-native test-wasm test-wasm-simd test-wasm-browser test-e2e eval-smoke
+test: setup test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-bundlers eval-smoke
 
 # The whole suite natively (core, filter, CLI).
 test-native:
@@ -43,6 +43,15 @@ test-wasm-browser:
 wasm-pkg:
 	bash scripts/build-wasm.sh
 
+# The npm package: www/ packed into exactly one target/npm/prescreen-<version>.tgz
+# (built JS and wasm, types, README, licences); www's prepack script refuses to
+# pack without a build.
+NPM_DIR := $(abspath $(TARGET_DIR))/npm
+npm-pack: wasm-pkg
+	rm -rf $(NPM_DIR)
+	mkdir -p $(NPM_DIR)
+	cd www && npm pack --silent --pack-destination $(NPM_DIR)
+
 # The CLI and reference server.
 cli:
 	cargo build --release
@@ -50,6 +59,12 @@ cli:
 # Playwright (playwright-core + Debian chromium) against a real `prescreen serve`.
 test-e2e: wasm-pkg cli
 	node --test --test-concurrency=1 tests/e2e/
+
+# The packed tarball installed into a tiny app per bundler (Vite dev and
+# build, webpack, esbuild, Rollup), built, served and driven in Chromium; also
+# the package served from a second (CDN) origin.
+test-bundlers: npm-pack cli
+	node --test --test-concurrency=1 tests/bundlers/
 
 # Sizes and per-image screening times: browser (worker) vs native CLI vs createImageBitmap.
 bench-browser: wasm-pkg cli

@@ -5,8 +5,8 @@
 # picks one at load), each through wasm-bindgen (--target web; both must give
 # the same JS glue) and wasm-opt -Oz from npm binaryen (never Debian's: see
 # docs/ or notes on wasm-opt 108); then the hand-written JS from www/src,
-# bundled and minified by esbuild (the page's entry and the worker's, shared
-# code split into chunks), after a smoke load of both modules in Node.
+# bundled and minified by esbuild (the page's entry, and the worker as one
+# self-contained file), after a smoke load of both modules in Node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,11 +51,26 @@ node scripts/smoke-wasm.mjs "$OUT" prescreen_wasm_bg.simd.wasm
 # (benches/browser.mjs); pages never load it and the npm package leaves it out.
 mkdir -p "$OUT/glue"
 cp "$OUT/prescreen_wasm.js" "$OUT/glue/"
-# One minified module per entry (the page's index.js and the worker), shared
-# code in chunks: fewer, smaller files than minifying each source on its own.
+# The glue's fallback URL for the plain wasm is never used (engine.js always
+# passes the module compiled on the page), but bundlers would see it and emit
+# a third copy of the wasm for it; an error stands in its place.
+FALLBACK="module_or_path = new URL('prescreen_wasm_bg.wasm', import.meta.url);"
+grep -qF "$FALLBACK" "$OUT/prescreen_wasm.js" || { echo "build-wasm: the glue's fallback URL changed" >&2; exit 1; }
+sed -i "s|$FALLBACK|throw new Error('prescreen: the wasm module must be passed in');|" "$OUT/prescreen_wasm.js"
+! grep -q 'import\.meta' "$OUT/prescreen_wasm.js" || { echo "build-wasm: import.meta left in the glue" >&2; exit 1; }
+# Minified by esbuild: the worker as one self-contained file (bundlers that
+# copy it as an asset, like Rollup's import-meta-assets or an esbuild copy
+# step, need it to import nothing); the page's entry with the inline
+# backend's engine split into a chunk it imports only when asked to.
 BUNDLE=$(mktemp -d)
-node_modules/.bin/esbuild "$OUT/index.js" "$OUT/worker.js" \
-  --bundle --splitting --minify --format=esm --chunk-names='chunk-[hash]' --outdir="$BUNDLE" --log-level=warning
-rm "$OUT"/*.js
+ESBUILD=(node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning)
+"${ESBUILD[@]}" "$OUT/worker.js" --outfile="$BUNDLE/worker.js"
+"${ESBUILD[@]}" "$OUT/index.js" --splitting --chunk-names='chunk-[hash]' --outdir="$BUNDLE"
+rm "$OUT"/*.js "$OUT"/prescreen_wasm*.d.ts
 mv "$BUNDLE"/*.js "$OUT/"
 rmdir "$BUNDLE"
+# Bundlers find the wasm and the worker only through these literal forms.
+for form in "new URL(\"./prescreen_wasm_bg.simd.wasm\",import.meta.url)" "new URL(\"./prescreen_wasm_bg.wasm\",import.meta.url)" \
+            "new Worker(new URL(\"./worker.js\",import.meta.url),{type:\"module\""; do
+  grep -qF "$form" "$OUT/index.js" || { echo "build-wasm: $form missing from index.js" >&2; exit 1; }
+done

@@ -45,6 +45,13 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || 
   npm ci --no-audit --no-fund
 fi
 
+# The bundlers tests/bundlers builds its apps with (Vite, webpack, esbuild,
+# Rollup), pinned by tests/bundlers/package-lock.json.
+if [ ! -d tests/bundlers/node_modules/vite ] || [ tests/bundlers/package-lock.json -nt tests/bundlers/node_modules/.package-lock.json ]; then
+  say "installing the bundlers of tests/bundlers"
+  (cd tests/bundlers && npm ci --no-audit --no-fund)
+fi
+
 # Pillow and numpy draw the generated test images (scripts/gen_images.py); the
 # evaluation (eval/) also uses pdqhash and matplotlib, pinned in its requirements.
 if ! python3 -c 'import PIL, numpy, pdqhash, matplotlib' 2>/dev/null; then

@@ -22,7 +22,7 @@ console.log(`smoke: ${dir}/${wasm} loads and rejects a bad filter`);
 // choice maps to the two file names.
 const { simdSupported, wasmUrl } = await import(pathToFileURL(`${dir}/simd.js`).href);
 if (!simdSupported()) throw new Error('smoke: simd.js finds no wasm SIMD in Node');
-const names = [true, false].map((simd) => wasmUrl(pathToFileURL(`${dir}/`), simd).pathname.split('/').pop());
+const names = [true, false].map((simd) => wasmUrl(simd).pathname.split('/').pop());
 if (names.join() !== 'prescreen_wasm_bg.simd.wasm,prescreen_wasm_bg.wasm') {
   throw new Error(`smoke: simd.js picks ${names}`);
 }

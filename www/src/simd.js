@@ -21,8 +21,13 @@ export function simdSupported() {
 
 /**
  * The URL of the .wasm to load: `prescreen_wasm_bg.simd.wasm` where SIMD
- * runs, else `prescreen_wasm_bg.wasm`, both next to `base` (this file).
+ * runs, else `prescreen_wasm_bg.wasm`, both next to this file. Each is a
+ * literal `new URL('./…', import.meta.url)`, the form bundlers (Vite,
+ * webpack, Rollup's import-meta-assets) recognise: they emit both files and
+ * rewrite both URLs, and the choice between them stays at run time.
  */
-export function wasmUrl(base = import.meta.url, simd = simdSupported()) {
-  return new URL(simd ? './prescreen_wasm_bg.simd.wasm' : './prescreen_wasm_bg.wasm', base);
+export function wasmUrl(simd = simdSupported()) {
+  return simd
+    ? new URL('./prescreen_wasm_bg.simd.wasm', import.meta.url)
+    : new URL('./prescreen_wasm_bg.wasm', import.meta.url);
 }

@@ -3,8 +3,39 @@
 // onProgress), pixels(w, h, rgba), trap(), close(), and `instances` (how many
 // wasm instances were started).
 
+import { wasmUrl } from './simd.js';
+
 function failure(error) {
   return Object.assign(new Error(error.message), { code: error.code, fatal: error.fatal });
+}
+
+/**
+ * Starts the screening worker. The literal `new Worker(new URL('./worker.js',
+ * import.meta.url), …)` is the form bundlers turn into a worker entry. Served
+ * from another origin (a CDN), the browser refuses a worker script of that
+ * origin; then a same-origin blob: module imports it instead (the CDN must send
+ * CORS headers, as it must for the module itself). Any failure becomes an
+ * `internal` error, never a bare DOMException.
+ */
+function startWorker() {
+  try {
+    try {
+      return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'prescreen' });
+    } catch (err) {
+      if (err?.name !== 'SecurityError') throw err;
+      // worker.js sits next to the wasm files in the package; deriving its URL
+      // from theirs adds no second `new URL('./worker.js', …)` for bundlers to copy.
+      const script = new URL('./worker.js', wasmUrl(false));
+      const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(script.href)};`], { type: 'text/javascript' }));
+      try {
+        return new Worker(shim, { type: 'module', name: 'prescreen' });
+      } finally {
+        URL.revokeObjectURL(shim);
+      }
+    }
+  } catch (err) {
+    throw failure({ code: 'internal', message: `the screening worker could not start: ${err?.message ?? err}` });
+  }
 }
 
 /**
@@ -31,7 +62,7 @@ export class WorkerBackend {
 
   spawn() {
     this.worker?.terminate();
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'prescreen' });
+    const worker = startWorker();
     this.worker = worker;
     this.instances += 1;
     worker.onmessage = (event) => this.receive(worker, event.data);

@@ -123,7 +123,7 @@ export async function createScreener({
     info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, ...options });
   } catch (err) {
     if (err instanceof TypeError) throw err;
-    filterError = { code: err?.code ?? 'filter-unavailable', message: String(err?.message ?? err) };
+    filterError = { code: typeof err?.code === 'string' ? err.code : 'filter-unavailable', message: String(err?.message ?? err) };
     backend?.close();
     backend = null;
   }

@@ -1,0 +1,250 @@
+// The packed npm package (make npm-pack) in real apps: installed from the
+// tarball into tests/bundlers, built by each pinned bundler (Vite dev server,
+// Vite build + preview, webpack 5, esbuild, Rollup), served on 127.0.0.1 with
+// a filter built by `prescreen build`, and driven in headless Chromium: a
+// listed file is removed from the form and an unlisted one kept. Then the
+// package served from a second origin (a CDN). Run: make test-bundlers.
+import { before, after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { ROOT, buildFilter, launchBrowser, testImages } from '../e2e/harness.mjs';
+import { serveStatic } from './serve.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const TARGET = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(ROOT, 'target');
+const { version } = JSON.parse(readFileSync(join(ROOT, 'www/package.json'), 'utf8'));
+const TARBALL = join(TARGET, 'npm', `prescreen-${version}.tgz`);
+const PACKAGE = join(HERE, 'node_modules/prescreen');
+const BIN = join(HERE, 'node_modules/.bin');
+
+const image = testImages();
+const LISTED = image('listed.jpg');
+const UNLISTED = image('unlisted.jpg');
+
+let filter;
+let browser;
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 of the installed package's two wasm builds. */
+const WASM = {};
+
+before(async () => {
+  assert.ok(existsSync(TARBALL), `${TARBALL} missing: run make npm-pack`);
+  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', TARBALL], { cwd: HERE, stdio: 'pipe' });
+  WASM.simd = sha256(readFileSync(join(PACKAGE, 'pkg/prescreen_wasm_bg.simd.wasm')));
+  WASM.plain = sha256(readFileSync(join(PACKAGE, 'pkg/prescreen_wasm_bg.wasm')));
+  filter = buildFilter([LISTED]);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Every file under `dir`, recursively. */
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+/** What a build emitted: both wasm builds byte for byte, and no build-machine path. */
+function checkOutput(dir) {
+  const files = walk(dir);
+  const digests = new Set(files.filter((f) => f.endsWith('.wasm')).map((f) => sha256(readFileSync(f))));
+  assert.ok(digests.has(WASM.simd), `${dir}: the SIMD wasm is not emitted`);
+  assert.ok(digests.has(WASM.plain), `${dir}: the plain wasm is not emitted`);
+  for (const file of files.filter((f) => f.endsWith('.js'))) {
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /file:\/\//, `${file} holds a file:// URL`);
+  }
+}
+
+/**
+ * Opens `url` in a fresh context, waits for the app to be ready, picks the
+ * listed and the unlisted file and waits until they are screened. Returns the
+ * names the input keeps, the failed requests, the page's errors, the JS and
+ * wasm bodies it fetched, and what `evaluate` (run in the page) returns.
+ */
+async function pickBoth(url, evaluate = () => null) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const failed = [];
+  const errors = [];
+  const fetched = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.url()}: HTTP ${r.status()}`);
+    else if (/\.(m?js|wasm)(\?|$)/.test(r.url()) || r.headers()['content-type']?.includes('wasm')) {
+      fetched.push(r.body().then((body) => ({ url: r.url(), body }), () => null));
+    }
+  });
+  try {
+    try {
+      await page.goto(url);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await page.setInputFiles('#file', [LISTED, UNLISTED]);
+      await page.waitForFunction(() => ['done', 'removed'].includes(document.querySelector('#file').dataset.prescreen), null, {
+        timeout: 30_000,
+      });
+    } catch (err) {
+      throw new Error(`${err.message}\nfailed requests: ${failed.join('; ')}\npage errors: ${errors.join('; ')}`);
+    }
+    const kept = await page.evaluate(() => [...document.querySelector('#file').files].map((f) => f.name));
+    const value = await page.evaluate(evaluate);
+    const bodies = (await Promise.all(fetched)).filter(Boolean);
+    return { kept, failed, errors, bodies, value };
+  } finally {
+    await context.close();
+  }
+}
+
+const WASM_MAGIC = Buffer.from([0, 0x61, 0x73, 0x6d]);
+
+/**
+ * The listed file is removed and the unlisted one kept, with no failed
+ * request or page error, and the page fetched exactly one wasm: the SIMD
+ * build. Returns the gzipped bytes of the JS and the wasm it fetched.
+ */
+async function screensTheForm(url) {
+  const { kept, failed, errors, bodies } = await pickBoth(url);
+  assert.deepEqual(kept, ['unlisted.jpg']);
+  assert.deepEqual(failed, []);
+  assert.deepEqual(errors, []);
+  const wasm = bodies.filter((b) => b.body.subarray(0, 4).equals(WASM_MAGIC));
+  assert.deepEqual(wasm.map((b) => sha256(b.body)), [WASM.simd], 'the page fetches exactly one wasm, the SIMD build');
+  const gz = (list) => list.reduce((sum, b) => sum + gzipSync(b.body, { level: 9 }).length, 0);
+  return { js: gz(bodies.filter((b) => !wasm.includes(b))), wasm: gz(wasm) };
+}
+
+/** Serves a bundler's output directory with the filter; the app's index.html is copied in when the bundler does not emit one. */
+async function serveBuilt(app, out) {
+  if (!existsSync(join(out, 'index.html'))) copyFileSync(join(HERE, app, 'index.html'), join(out, 'index.html'));
+  return serveStatic(out, { files: { '/filter.psf': filter } });
+}
+
+function run(app, command, args) {
+  rmSync(join(HERE, app, 'dist'), { recursive: true, force: true });
+  // Output only on failure (the error carries it): webpack warns about the wasm's size.
+  execFileSync(command, args, { cwd: join(HERE, app), stdio: 'pipe' });
+}
+
+describe('bundlers', () => {
+  const sizes = {};
+  after(() => {
+    for (const [name, size] of Object.entries(sizes)) {
+      console.log(`# size ${name}: JS ${size.js} B + wasm ${size.wasm} B gzipped`);
+    }
+  });
+
+  test('Vite dev server', async () => {
+    const { createServer } = await import('vite');
+    const publicDir = join(HERE, 'vite/public');
+    mkdirSync(publicDir, { recursive: true });
+    copyFileSync(filter, join(publicDir, 'filter.psf'));
+    const server = await createServer({
+      root: join(HERE, 'vite'),
+      configFile: join(HERE, 'vite/vite.config.js'),
+      logLevel: 'error',
+      server: { host: '127.0.0.1', port: 0 },
+    });
+    await server.listen();
+    try {
+      await screensTheForm(server.resolvedUrls.local[0]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('Vite build + preview', async () => {
+    const { build, preview } = await import('vite');
+    const root = join(HERE, 'vite');
+    mkdirSync(join(root, 'public'), { recursive: true });
+    copyFileSync(filter, join(root, 'public/filter.psf'));
+    await build({ root, configFile: join(root, 'vite.config.js'), logLevel: 'error' });
+    checkOutput(join(root, 'dist'));
+    const server = await preview({
+      root,
+      configFile: join(root, 'vite.config.js'),
+      logLevel: 'error',
+      preview: { host: '127.0.0.1', port: 0 },
+    });
+    try {
+      sizes.vite = await screensTheForm(server.resolvedUrls.local[0]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  for (const [app, command, args] of [
+    ['webpack', join(BIN, 'webpack'), ['--config', 'webpack.config.js']],
+    ['esbuild', process.execPath, ['build.js']],
+    ['rollup', join(BIN, 'rollup'), ['-c', '--silent']],
+  ]) {
+    test(app, async () => {
+      run(app, command, args);
+      const out = join(HERE, app, 'dist');
+      checkOutput(out);
+      const server = await serveBuilt(app, out);
+      try {
+        sizes[app] = await screensTheForm(server.url);
+      } finally {
+        server.close();
+      }
+    });
+  }
+});
+
+/** A page on one origin that imports the installed package from `cdn` (another origin). */
+async function servePageUsing(cdn) {
+  const dir = mkdtempSync(join(tmpdir(), 'prescreen-cdn-page-'));
+  writeFileSync(
+    join(dir, 'index.html'),
+    readFileSync(join(HERE, 'vite/index.html'), 'utf8').replace(
+      '<script type="module" src="./main.js"></script>',
+      `<script type="module">
+  import { createScreener } from '${cdn.url}pkg/index.js';
+  const screener = await createScreener({ filter: '/filter.psf', policy: { pdq: 'block' } });
+  screener.attach(document.querySelector('form'));
+  window.filterError = screener.filterError;
+  document.body.dataset.ready = 'true';
+</script>`,
+    ),
+  );
+  return serveStatic(dir, { files: { '/filter.psf': filter } });
+}
+
+describe('the package on another origin (a CDN)', () => {
+  test('screens the form: the worker starts through a same-origin shim', async () => {
+    const cdn = await serveStatic(PACKAGE, { cors: true });
+    const site = await servePageUsing(cdn);
+    try {
+      assert.notEqual(new URL(cdn.url).origin, new URL(site.url).origin);
+      await screensTheForm(site.url);
+    } finally {
+      site.close();
+      cdn.close();
+    }
+  });
+
+  test('a CDN without the worker: a string error code, and the form is closed', async () => {
+    const cdn = await serveStatic(PACKAGE, { cors: true, missing: ['/pkg/worker.js'] });
+    const site = await servePageUsing(cdn);
+    try {
+      const { kept, value } = await pickBoth(site.url, () => window.filterError);
+      assert.equal(value?.code, 'internal');
+      assert.match(value.message, /worker/);
+      assert.deepEqual(kept, []);
+    } finally {
+      site.close();
+      cdn.close();
+    }
+  });
+});

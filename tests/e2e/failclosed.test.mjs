@@ -233,6 +233,37 @@ describe('screening that stops is never allowed', { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  test('progress is reported per file with the pool; aborting the guard\'s signal removes what is being screened', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const html = `<!doctype html><link rel="icon" href="data:,">
+      <form action="/upload" method="post" enctype="multipart/form-data"><input type="file" name="file" multiple><button>Upload</button></form>
+      <script type="module">
+        import { guard } from '/pkg/index.js';
+        globalThis.controller = new AbortController();
+        globalThis.phases = {};
+        globalThis.guarded = guard(document.querySelector('form'), {
+          filter: '/filter.psf',
+          signal: controller.signal,
+          onProgress: (file, p) => (phases[file.name] ??= []).push(p.phase),
+        });
+      </script>`;
+    await page.route(`${server.url}signal.html`, (route) => route.fulfill({ body: html, contentType: 'text/html' }));
+    await page.route('**/filter.psf', filterAfter(0));
+    await page.goto(`${server.url}signal.html`);
+    await page.setInputFiles('input[type=file]', [UNLISTED, BIG]);
+    await page.waitForFunction(() => document.querySelector('input[type=file]').dataset.prescreen === 'done', null, { timeout: 60_000 });
+    const phases = await page.evaluate(() => phases);
+    for (const name of ['unlisted.jpg', 'photo-12mp.jpg']) {
+      assert.deepEqual(phases[name].filter((p) => p !== 'digest'), ['read', 'read', 'decode', 'hash'], name);
+    }
+    await page.setInputFiles('input[type=file]', [BIG]);
+    await page.evaluate(() => controller.abort());
+    await page.waitForFunction(() => document.querySelector('input[type=file]').dataset.prescreen === 'removed', null, { timeout: 60_000 });
+    assert.equal(await fileCount(page), 0);
+    assert.match(await statusText(page), /photo-12mp\.jpg: removed, checking was cancelled/);
+    await page.context().close();
+  });
+
   test('a file over the timeout fails with timeout and is not allowed', async () => {
     const { context, page } = await openDemo('timeout=5');
     await bigFile(page);

@@ -7,8 +7,9 @@
 // submitted). The person is told what happened to each file (status.js).
 //
 // Events (bubbling): on the input `prescreen:start` {files},
-// `prescreen:result` {file, result, message} (in the order the files were
-// picked), `prescreen:done` {results, removed, messages}; on the form
+// `prescreen:progress` {file, progress}, `prescreen:result` {file, result,
+// message} (in the order the files were picked), `prescreen:done`
+// {results, removed, messages}; on the form
 // `prescreen:ready` {screener}, `prescreen:failed` {error} and
 // `prescreen:refused` {reason, error}. The input carries
 // data-prescreen="waiting" | "screening" | "done" | "removed".
@@ -27,7 +28,7 @@ const filesOf = (input) => [...(input.files ?? [])];
  * must never reject: a screener that failed to load carries `loadError`.
  * Returns `{ ready, settled(), detach() }`.
  */
-export function guardForm(target, loaded, { onResult, status = true } = {}) {
+export function guardForm(target, loaded, { onResult, onProgress, signal, status = true } = {}) {
   const isForm = target instanceof HTMLFormElement;
   const form = isForm ? target : target.form;
   /** Files whose verdict lets them through; nothing else is ever submitted. */
@@ -80,7 +81,12 @@ export function guardForm(target, loaded, { onResult, status = true } = {}) {
     const pairs = await Promise.all(
       files.map((file) => {
         // screen() settles every failure as a result; this catch is the last line of defence.
-        const screened = ready.screen(file).catch((error) => judge(ready.policy, unscreened(file, errorOf(error))));
+        const progress = (p) => {
+          if (!current()) return;
+          onProgress?.(file, p, input);
+          emit(input, 'prescreen:progress', { file, progress: p });
+        };
+        const screened = ready.screen(file, { onProgress: progress, signal }).catch((error) => judge(ready.policy, unscreened(file, errorOf(error))));
         reported = reported.then(async () => {
           const result = await screened;
           const message = describe(result);

@@ -148,17 +148,27 @@ export interface ScreenResult {
   error?: ScreenError;
 }
 
-/** Progress while digests are streamed. */
-export interface Progress {
-  phase: 'digest';
-  done: number;
-  total: number;
-}
+/**
+ * Where a file's screening is: reading it (`read`, bytes), its digests
+ * streamed in wasm (`digest`, bytes; only for the kinds not computed
+ * elsewhere), decoding the image (`decode`), then PDQ and the filter match
+ * (`hash`). Reported for every file, with or without workers.
+ */
+export type Progress =
+  | { phase: 'read' | 'digest'; done: number; total: number }
+  | { phase: 'decode' | 'hash' };
 
 /** What `guard` and `attach` take besides the screener's options. */
 export interface GuardOptions {
   /** Called with each file's result, in the order the files were picked. */
   onResult?: (result: ScreenResult, file: File, input: HTMLInputElement) => void;
+  /** Called as each file's screening moves on (also the `prescreen:progress` event). */
+  onProgress?: (file: File, progress: Progress, input: HTMLInputElement) => void;
+  /**
+   * Aborting it cancels the screening of every file being screened and of
+   * every file picked later: they are `aborted` and removed, never allowed.
+   */
+  signal?: AbortSignal;
   /**
    * Where the person is told what happened to each file: `true` (default)
    * writes into an element with `data-prescreen-status` inside the form, or
@@ -223,6 +233,7 @@ export declare function attach(screener: Screener, target: HTMLInputElement | HT
 /** The `detail` of each event the guard fires. */
 export interface PrescreenEventMap {
   'prescreen:start': { files: File[] };
+  'prescreen:progress': { file: File; progress: Progress };
   'prescreen:result': { file: File; result: ScreenResult; message: string };
   'prescreen:done': { results: ScreenResult[]; removed: File[]; messages: string[] };
   'prescreen:ready': { screener: Screener };

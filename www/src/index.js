@@ -197,7 +197,7 @@ function unavailableScreener(policy, error) {
  * the form fails closed (or open, if the policy says so) and the person is
  * told. Returns `{ ready, settled(), detach() }`.
  */
-export function guard(target, { onResult, status, ...options } = {}) {
+export function guard(target, { onResult, onProgress, signal, status, ...options } = {}) {
   const loaded = createScreener(options).catch((err) => {
     let policy = DEFAULT_POLICY;
     try {
@@ -208,7 +208,7 @@ export function guard(target, { onResult, status, ...options } = {}) {
     console.error(err);
     return unavailableScreener(policy, errorOf(err, 'invalid-argument'));
   });
-  return guardForm(target, loaded, { onResult, status });
+  return guardForm(target, loaded, { onResult, onProgress, signal, status });
 }
 
 /** Same as `screener.attach(target, options)`. */

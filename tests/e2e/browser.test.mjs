@@ -129,7 +129,7 @@ describe('demo page against prescreen serve', { timeout: 180_000 }, () => {
       });
     const tampered = await openDemo('filterFailure=fail-closed', { beforeLoad: tamper });
     assert.equal(await tampered.page.$eval('#filter-status', (el) => el.dataset.state), 'failed');
-    assert.equal(await tampered.page.evaluate(() => prescreenDemo.screener.filterError.code), 'filter-checksum');
+    assert.equal(await tampered.page.evaluate(() => prescreenDemo.screener.loadError.code), 'filter-checksum');
     assert.deepEqual(await pick(tampered.page, [UNLISTED]), [{ name: 'unlisted.jpg', verdict: 'unscreenable', allowed: false }]);
     assert.equal(await submit(tampered.page), 'refused');
     assert.deepEqual(posts(tampered.requests), []);
@@ -137,7 +137,7 @@ describe('demo page against prescreen serve', { timeout: 180_000 }, () => {
 
     // The served filter is unsigned: a page that pins a key refuses it.
     const unsigned = await openDemo(`publicKey=${'ab'.repeat(32)}`);
-    assert.equal(await unsigned.page.evaluate(() => prescreenDemo.screener.filterError?.code), 'filter-signature');
+    assert.equal(await unsigned.page.evaluate(() => prescreenDemo.screener.loadError?.code), 'filter-signature');
     assert.equal(await submit(unsigned.page), 'refused');
     await unsigned.context.close();
 
@@ -147,11 +147,11 @@ describe('demo page against prescreen serve', { timeout: 180_000 }, () => {
     const signed = readFileSync(buildFilter([LISTED], { signKey: owner.keyFile }));
     const serveSigned = (page) => page.route('**/filter.psf', (route) => route.fulfill({ body: signed, contentType: 'application/octet-stream' }));
     const right = await openDemo(`publicKey=${owner.publicKey}`, { beforeLoad: serveSigned });
-    assert.equal(await right.page.evaluate(() => prescreenDemo.screener.filterError), null);
+    assert.equal(await right.page.evaluate(() => prescreenDemo.screener.loadError), null);
     assert.deepEqual(await pick(right.page, [LISTED]), [{ name: 'listed.jpg', verdict: 'block', allowed: false }]);
     await right.context.close();
     const wrong = await openDemo(`publicKey=${other.publicKey}`, { beforeLoad: serveSigned });
-    assert.equal(await wrong.page.evaluate(() => prescreenDemo.screener.filterError?.code), 'filter-signature');
+    assert.equal(await wrong.page.evaluate(() => prescreenDemo.screener.loadError?.code), 'filter-signature');
     assert.deepEqual(await pick(wrong.page, [UNLISTED]), [{ name: 'unlisted.jpg', verdict: 'unscreenable', allowed: false }]);
     assert.equal(await submit(wrong.page), 'refused');
     assert.deepEqual(posts(wrong.requests), []);

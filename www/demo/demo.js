@@ -1,9 +1,9 @@
-// The demo page: wires createScreener + attach to the form, draws a result
-// card per picked file and uploads only what the policy allows.
+// The demo page: guards the form with prescreen, draws a result card per
+// picked file and uploads only what the policy allows.
 // Query parameters (used by the tests): filter, publicKey, worker=0, workers=N,
-// decode=fast|exact, decoder=wasm|browser,
-// pdq=flag|block, unscreenable=allow|block, filterFailure=fail-open|fail-closed.
-import { createScreener } from '/pkg/index.js';
+// decode=fast|exact, decoder=wasm|browser, timeout=MS,
+// pdq=flag|block, unscreenable=allow|flag|block, filterFailure=fail-open|fail-closed.
+import { guard } from '/pkg/index.js';
 
 const $ = (selector) => document.querySelector(selector);
 const params = new URLSearchParams(location.search);
@@ -78,12 +78,11 @@ function newCard(file) {
   return card;
 }
 
-function fillCard(card, result) {
+function fillCard(card, result, message) {
   card.dataset.verdict = result.verdict;
   card.dataset.allowed = String(result.allowed);
   card.removeAttribute('aria-busy');
-  const consequence = result.allowed ? 'will be uploaded when you submit' : 'will not be uploaded';
-  card.querySelector('.verdict').textContent = `${VERDICT_TEXT[result.verdict]} (${consequence})`;
+  card.querySelector('.verdict').textContent = `${VERDICT_TEXT[result.verdict]}. ${message}`;
   const reasons = card.querySelector('.reasons');
   reasons.replaceChildren(...result.reasons.map((r) => el('li', { textContent: reasonText(r) })));
   if (result.error) reasons.append(el('li', { textContent: `error: ${result.error.message} (${result.error.code})` }));
@@ -104,28 +103,9 @@ const policy = {};
 for (const key of ['pdq', 'unscreenable', 'filterFailure']) {
   if (params.has(key)) policy[key] = params.get(key);
 }
-const screener = await createScreener({
-  filter: params.get('filter') ?? '/filter.psf',
-  publicKey: params.get('publicKey') ?? undefined,
-  worker: params.get('worker') !== '0',
-  workers: params.has('workers') ? Number(params.get('workers')) : undefined,
-  decode: params.get('decode') ?? undefined,
-  decoder: params.get('decoder') ?? undefined,
-  policy,
-});
-globalThis.prescreenDemo = { screener };
 
-if (screener.filterError) {
-  const closed = screener.policy.filterFailure === 'fail-closed';
-  filterStatus.textContent = `The filter could not be loaded or verified: ${screener.filterError.message} ` +
-    `(${screener.filterError.code}). ` + (closed ? 'Uploads are refused (fail-closed).' : 'Files are allowed unscreened (fail-open).');
-  filterStatus.dataset.state = 'failed';
-} else {
-  filterStatus.textContent = `Filter loaded. Policy: PDQ near-match → ${screener.policy.pdq}; ` +
-    `unscreenable → ${screener.policy.unscreenable}; filter failure → ${screener.policy.filterFailure}.`;
-  filterStatus.dataset.state = 'ready';
-}
-
+// Card listeners first: a file already in the input is screened as soon as
+// the guard exists, and its events must find its card.
 input.addEventListener('prescreen:start', (event) => {
   cards.clear();
   results.replaceChildren();
@@ -138,18 +118,40 @@ input.addEventListener('prescreen:start', (event) => {
 });
 input.addEventListener('prescreen:result', (event) => {
   const card = cards.get(event.detail.file);
-  if (card) fillCard(card, event.detail.result);
+  if (card) fillCard(card, event.detail.result, event.detail.message);
 });
 input.addEventListener('prescreen:done', (event) => {
   const n = event.detail.removed.length;
   uploadStatus.textContent = n ? `${n} file${n > 1 ? 's were' : ' was'} removed from the form.` : '';
 });
 form.addEventListener('prescreen:refused', () => {
-  uploadStatus.textContent = 'Upload refused: the filter could not be verified (fail-closed).';
+  uploadStatus.textContent = 'Upload refused: files cannot be checked right now (fail-closed).';
   uploadStatus.dataset.state = 'refused';
 });
 
-screener.attach(form);
+const guarded = guard(form, {
+  filter: params.get('filter') ?? '/filter.psf',
+  publicKey: params.get('publicKey') ?? undefined,
+  worker: params.get('worker') !== '0',
+  workers: params.has('workers') ? Number(params.get('workers')) : undefined,
+  decode: params.get('decode') ?? undefined,
+  decoder: params.get('decoder') ?? undefined,
+  timeout: params.has('timeout') ? Number(params.get('timeout')) : undefined,
+  policy,
+});
+const screener = await guarded.ready;
+globalThis.prescreenDemo = { screener, guarded };
+
+if (screener.loadError) {
+  const closed = screener.policy.filterFailure === 'fail-closed';
+  filterStatus.textContent = `The screener could not be loaded: ${screener.loadError.message} ` +
+    `(${screener.loadError.code}). ` + (closed ? 'Uploads are refused (fail-closed).' : 'Files are allowed unscreened (fail-open).');
+  filterStatus.dataset.state = 'failed';
+} else {
+  filterStatus.textContent = `Filter loaded. Policy: PDQ near-match → ${screener.policy.pdq}; ` +
+    `unscreenable → ${screener.policy.unscreenable}; filter failure → ${screener.policy.filterFailure}.`;
+  filterStatus.dataset.state = 'ready';
+}
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();

@@ -14,27 +14,22 @@ function failure(error) {
  * import.meta.url), …)` is the form bundlers turn into a worker entry. Served
  * from another origin (a CDN), the browser refuses a worker script of that
  * origin; then a same-origin blob: module imports it instead (the CDN must send
- * CORS headers, as it must for the module itself). Any failure becomes an
- * `internal` error, never a bare DOMException.
+ * CORS headers, as it must for the module itself).
  */
 function startWorker() {
   try {
-    try {
-      return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'prescreen' });
-    } catch (err) {
-      if (err?.name !== 'SecurityError') throw err;
-      // worker.js sits next to the wasm files in the package; deriving its URL
-      // from theirs adds no second `new URL('./worker.js', …)` for bundlers to copy.
-      const script = new URL('./worker.js', wasmUrl(false));
-      const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(script.href)};`], { type: 'text/javascript' }));
-      try {
-        return new Worker(shim, { type: 'module', name: 'prescreen' });
-      } finally {
-        URL.revokeObjectURL(shim);
-      }
-    }
+    return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'prescreen' });
   } catch (err) {
-    throw failure({ code: 'internal', message: `the screening worker could not start: ${err?.message ?? err}` });
+    if (err?.name !== 'SecurityError') throw err;
+    // worker.js sits next to the wasm files in the package; deriving its URL
+    // from theirs adds no second `new URL('./worker.js', …)` for bundlers to copy.
+    const script = new URL('./worker.js', wasmUrl(false));
+    const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(script.href)};`], { type: 'text/javascript' }));
+    try {
+      return new Worker(shim, { type: 'module', name: 'prescreen' });
+    } finally {
+      URL.revokeObjectURL(shim);
+    }
   }
 }
 
@@ -44,8 +39,12 @@ function startWorker() {
  * are sent again to the new worker.
  */
 export class WorkerBackend {
-  constructor(module) {
+  constructor(module, timeout = Infinity) {
     this.module = module;
+    /** Milliseconds a file may take before its worker is replaced and it fails with `timeout`. */
+    this.timeout = timeout;
+    /** Set when a worker cannot be started at all: every request fails with it. */
+    this.dead = null;
     this.pending = new Map();
     this.nextId = 1;
     this.instances = 0;
@@ -62,8 +61,16 @@ export class WorkerBackend {
 
   spawn() {
     this.worker?.terminate();
-    const worker = startWorker();
+    this.worker = null;
+    let worker;
+    try {
+      worker = startWorker();
+    } catch (err) {
+      this.dead = { code: 'worker-unavailable', message: `the browser refused the screening worker: ${err?.message ?? err}` };
+      return Promise.reject(failure(this.dead));
+    }
     this.worker = worker;
+    this.started = false;
     this.instances += 1;
     worker.onmessage = (event) => this.receive(worker, event.data);
     worker.onerror = (event) => {
@@ -72,14 +79,27 @@ export class WorkerBackend {
     };
     worker.onmessageerror = () => this.crash(worker, null, { code: 'internal', message: 'a worker message could not be read' });
     // Init first; requests posted after it queue behind it in the worker.
-    return this.request({ type: 'init', module: this.module, ...this.init }, [], { resend: false });
+    const init = this.request({ type: 'init', module: this.module, ...this.init }, [], { resend: false });
+    init.then(() => {
+      if (this.worker === worker) this.started = true;
+    }, () => {});
+    return init;
   }
 
-  request(message, transfer = [], { resend = transfer.length === 0, onProgress } = {}) {
+  request(message, transfer = [], { resend = transfer.length === 0, onProgress, timed = false } = {}) {
+    if (this.dead) return Promise.reject(failure(this.dead));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { message, resolve, reject, resend, onProgress, worker: this.worker });
-      this.worker.postMessage({ ...message, id }, transfer);
+      const worker = this.worker;
+      const entry = { message, resolve, reject, resend, onProgress, worker };
+      if (timed && Number.isFinite(this.timeout)) {
+        const seconds = Math.round(this.timeout / 100) / 10;
+        entry.timer = setTimeout(() => {
+          if (this.pending.get(id) === entry) this.crash(worker, id, { code: 'timeout', message: `screening took longer than ${seconds} s` }, entry);
+        }, this.timeout);
+      }
+      this.pending.set(id, entry);
+      worker.postMessage({ ...message, id }, transfer);
     });
   }
 
@@ -91,6 +111,7 @@ export class WorkerBackend {
       return;
     }
     this.pending.delete(data.id);
+    clearTimeout(entry.timer);
     if (data.ok) {
       entry.resolve(data.value);
     } else if (data.error?.fatal) {
@@ -106,6 +127,15 @@ export class WorkerBackend {
     failedEntry?.reject(failure(error));
     const survivors = [...this.pending.entries()].filter(([id]) => id !== failedId);
     this.pending.clear();
+    for (const [, entry] of survivors) clearTimeout(entry.timer);
+    if (!this.started) {
+      // It never got as far as loading the filter: a new one would fail the same way.
+      this.worker.terminate();
+      this.worker = null;
+      this.dead = { code: 'worker-unavailable', message: error.message };
+      for (const [, entry] of survivors) entry.reject(failure(this.dead));
+      return;
+    }
     if (failedId === null) {
       // We do not know which request killed it: fail them all rather than loop.
       for (const [, entry] of survivors) entry.reject(failure(error));
@@ -116,7 +146,8 @@ export class WorkerBackend {
     for (const [, entry] of survivors) {
       if (entry.resend) {
         const message = { ...entry.message, help: undefined };
-        this.request(message, [], { resend: true, onProgress: entry.onProgress }).then(entry.resolve, entry.reject);
+        const timed = message.type === 'screen';
+        this.request(message, [], { resend: true, onProgress: entry.onProgress, timed }).then(entry.resolve, entry.reject);
       } else {
         entry.reject(failure({ code: 'internal', message: 'the screening worker was replaced' }));
       }
@@ -137,13 +168,13 @@ export class WorkerBackend {
   screen(source, onProgress, help) {
     if (source instanceof Uint8Array) {
       // Bytes handed over by the caller are transferred, not copied.
-      return this.counted({ type: 'screen', file: source }, [source.buffer], { onProgress });
+      return this.counted({ type: 'screen', file: source }, [source.buffer], { onProgress, timed: true });
     }
     if (help) {
       // If this worker is replaced, the file is sent again without the help.
-      return this.counted({ type: 'screen', file: source, help }, [help.port], { onProgress, resend: true });
+      return this.counted({ type: 'screen', file: source, help }, [help.port], { onProgress, resend: true, timed: true });
     }
-    return this.counted({ type: 'screen', file: source }, [], { onProgress });
+    return this.counted({ type: 'screen', file: source }, [], { onProgress, timed: true });
   }
 
   /** Digests of `kinds` over a Blob, for another worker's screening. */
@@ -163,7 +194,11 @@ export class WorkerBackend {
   close() {
     this.worker?.terminate();
     this.worker = null;
-    for (const [, entry] of this.pending) entry.reject(failure({ code: 'internal', message: 'the screener was closed' }));
+    this.dead = { code: 'closed', message: 'the screener was closed' };
+    for (const [, entry] of this.pending) {
+      clearTimeout(entry.timer);
+      entry.reject(failure(this.dead));
+    }
     this.pending.clear();
   }
 }
@@ -181,8 +216,9 @@ const HELP_MIN_BYTES = 1 << 20;
  * worker recovers from a trap on its own (WorkerBackend).
  */
 export class WorkerPool {
-  constructor(module, size) {
+  constructor(module, size, timeout) {
     this.module = module;
+    this.timeout = timeout;
     this.size = Math.max(1, Math.min(MAX_WORKERS, Math.floor(size) || 1));
     this.workers = [];
     this.init = null;
@@ -192,7 +228,7 @@ export class WorkerPool {
 
   async start(init) {
     this.init = init;
-    const first = new WorkerBackend(this.module);
+    const first = new WorkerBackend(this.module, this.timeout);
     this.workers.push(first);
     this.info = await first.start(init);
     return this.info;
@@ -200,7 +236,7 @@ export class WorkerPool {
 
   /** A new worker; its init is queued in the worker ahead of the request sent next. */
   grow() {
-    const fresh = new WorkerBackend(this.module);
+    const fresh = new WorkerBackend(this.module, this.timeout);
     this.workers.push(fresh);
     fresh.start(this.init).catch(() => {});
     return fresh;
@@ -208,7 +244,9 @@ export class WorkerPool {
 
   /** The least busy worker; a new one if all are busy and the pool may grow. */
   pick() {
-    const idle = this.workers.reduce((best, w) => (w.busy < best.busy ? w : best));
+    const live = this.workers.filter((w) => !w.dead);
+    if (live.length === 0) return this.workers[0];
+    const idle = live.reduce((best, w) => (w.busy < best.busy ? w : best));
     if (idle.busy === 0 || this.workers.length >= this.size) return idle;
     return this.grow();
   }
@@ -309,5 +347,7 @@ export class InlineBackend {
     return this.run(async () => (await this.engine.loadWasm()).__wbindgen_malloc(0xfffffff0, 1));
   }
 
-  close() {}
+  close() {
+    this.broken = { code: 'closed', message: 'the screener was closed' };
+  }
 }

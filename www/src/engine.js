@@ -99,7 +99,10 @@ export async function screenBlob(screener, blob, onProgress, help) {
   // WebCrypto's included (see webcrypto.js).
   const helpedKinds = help ? help.kinds.filter((k) => screener.kinds.includes(k)) : [];
   const outside = webCryptoKinds(screener.kinds.filter((k) => !helpedKinds.includes(k)), size);
-  const whole = inMemory ? blob : decodable || outside.length > 0 ? new Uint8Array(await blob.arrayBuffer()) : null;
+  const readWhole = !inMemory && (decodable || outside.length > 0);
+  if (readWhole) onProgress?.({ phase: 'read', done: 0, total: size });
+  const whole = inMemory ? blob : readWhole ? new Uint8Array(await blob.arrayBuffer()) : null;
+  if (readWhole) onProgress?.({ phase: 'read', done: size, total: size });
   const clock = { read: now() - t0 };
   const t1 = now();
   const native = startWebCrypto(outside, whole);
@@ -114,6 +117,7 @@ export async function screenBlob(screener, blob, onProgress, help) {
   let t3;
   let t4;
   try {
+    if (decodable) onProgress?.({ phase: 'decode' });
     if (decodable && screener.decoder === 'browser') {
       try {
         pixels = await decodeInBrowser(inMemory ? new Blob([whole]) : blob);
@@ -130,6 +134,7 @@ export async function screenBlob(screener, blob, onProgress, help) {
     // Both move into wasm with the call (even if it throws): nothing left to free.
     const [moved, movedImage] = [digests, image];
     digests = image = undefined;
+    onProgress?.({ phase: 'hash' });
     result = pixels
       ? wasm.screenPixels(pixels.width, pixels.height, pixels.data, moved)
       : wasm.screenImage(moved, movedImage);

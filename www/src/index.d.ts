@@ -1,14 +1,25 @@
-/** What a PDQ near-match, an unscreenable file and a filter failure lead to. */
+/** What a PDQ near-match, an unscreenable file and a screener that cannot load lead to. */
 export interface Policy {
   /** A PDQ near-match flags the file (default) or blocks it. */
   pdq?: 'flag' | 'block';
-  /** An unscreenable file (not an image, undecodable, too large to decode) is allowed (default) or blocked. */
-  unscreenable?: 'allow' | 'block';
-  /** When the filter cannot be fetched or verified: allow every file, or block every file and refuse form submission (default). */
+  /**
+   * A file whose picture could not be checked (not an image, no pixels
+   * decoded, too large to decode, too little detail for PDQ): let through
+   * (`'allow'`), let through marked for review (`'flag'`, the default), or
+   * removed (`'block'`). Its digests are always checked.
+   */
+  unscreenable?: 'allow' | 'flag' | 'block';
+  /**
+   * When screening cannot run (the wasm, a worker or the filter cannot be
+   * loaded or verified; a worker dies, a file times out): let files through
+   * marked for review (`'fail-open'`), or remove them and refuse to submit
+   * the form (`'fail-closed'`, the default). Cancelled (`aborted`) and
+   * stopped (`closed`) files are never let through.
+   */
   filterFailure?: 'fail-open' | 'fail-closed';
 }
 
-/** The default policy: `{ pdq: 'flag', unscreenable: 'allow', filterFailure: 'fail-closed' }`. */
+/** The default policy: `{ pdq: 'flag', unscreenable: 'flag', filterFailure: 'fail-closed' }`. */
 export declare const DEFAULT_POLICY: Readonly<Required<Policy>>;
 
 /** Options of {@link createScreener}. */
@@ -45,13 +56,45 @@ export interface ScreenerOptions {
   decoder?: 'wasm' | 'browser';
   /** The policy; every field is optional (see {@link DEFAULT_POLICY}). */
   policy?: Policy;
+  /**
+   * Milliseconds one file may take in a worker before the worker is
+   * replaced and the file fails with `timeout` (default 60000). Not
+   * enforced with `worker: false`.
+   */
+  timeout?: number;
   /** The wasm: a compiled module or its URL. By default `prescreen_wasm_bg.simd.wasm` next to this file where the browser runs wasm SIMD, else `prescreen_wasm_bg.wasm`. */
   wasm?: WebAssembly.Module | string | URL;
 }
 
-/** A stable error: `code` is the same code the CLI's JSON carries (e.g. `corrupt`, `filter-checksum`, `internal`). */
+/**
+ * Why screening could not run: the wasm (`wasm-unavailable`), a worker
+ * (`worker-unavailable`), the filter (`filter-*`, the same codes as the
+ * CLI's JSON), options a page passed to `guard` (`invalid-argument`), a
+ * worker that trapped or died (`internal`), a file over `timeout`
+ * (`timeout`), a file the browser could not read (`unreadable`), a
+ * cancelled file (`aborted`) or a closed screener (`closed`).
+ */
+export type ScreenErrorCode =
+  | 'wasm-unavailable'
+  | 'worker-unavailable'
+  | 'filter-unavailable'
+  | 'filter-magic'
+  | 'filter-version'
+  | 'filter-truncated'
+  | 'filter-checksum'
+  | 'filter-malformed'
+  | 'filter-signature'
+  | 'filter-expired'
+  | 'invalid-argument'
+  | 'internal'
+  | 'timeout'
+  | 'unreadable'
+  | 'aborted'
+  | 'closed';
+
+/** A stable error with a string `code`. */
 export interface ScreenError {
-  code: string;
+  code: ScreenErrorCode;
   message: string;
 }
 
@@ -94,27 +137,54 @@ export interface ScreenResult {
   verdict: 'block' | 'flag' | 'allow' | 'unscreenable';
   /** Whether the policy lets this file be uploaded. */
   allowed: boolean;
+  /** Let through, but a person should look (a PDQ near-match, an unscreenable file under `unscreenable: 'flag'`, a failure under fail-open). */
+  flagged: boolean;
   reasons: Reason[];
   hashes: Hashes;
   width?: number;
   height?: number;
   timings: Timings;
-  /** Set when the file could not be screened (or the filter failed); the verdict is then `unscreenable`. */
+  /** Set when screening could not run for this file; the verdict is then `unscreenable`, and `allowed` follows `policy.filterFailure`. */
   error?: ScreenError;
 }
 
-/** Progress while digests are streamed. */
-export interface Progress {
-  phase: 'digest';
-  done: number;
-  total: number;
+/**
+ * Where a file's screening is: reading it (`read`, bytes), its digests
+ * streamed in wasm (`digest`, bytes; only for the kinds not computed
+ * elsewhere), decoding the image (`decode`), then PDQ and the filter match
+ * (`hash`). Reported for every file, with or without workers.
+ */
+export type Progress =
+  | { phase: 'read' | 'digest'; done: number; total: number }
+  | { phase: 'decode' | 'hash' };
+
+/** What `guard` and `attach` take besides the screener's options. */
+export interface GuardOptions {
+  /** Called with each file's result, in the order the files were picked. */
+  onResult?: (result: ScreenResult, file: File, input: HTMLInputElement) => void;
+  /** Called as each file's screening moves on (also the `prescreen:progress` event). */
+  onProgress?: (file: File, progress: Progress, input: HTMLInputElement) => void;
+  /**
+   * Aborting it cancels the screening of every file being screened and of
+   * every file picked later: they are `aborted` and removed, never allowed.
+   */
+  signal?: AbortSignal;
+  /**
+   * Where the person is told what happened to each file: `true` (default)
+   * writes into an element with `data-prescreen-status` inside the form, or
+   * creates a `role="status"` live region after each input; an Element to
+   * write into; `false` for none (listen to the events instead).
+   */
+  status?: boolean | Element;
 }
 
-/** A handle on an attached input or form. */
+/** A handle on a guarded input or form. */
 export interface Attachment {
+  /** Resolves to the screener once loaded; check its `loadError`. */
+  readonly ready: Promise<Screener>;
   /** Resolves when every picked file is screened. */
   settled(): Promise<void>;
-  /** Removes the listeners. */
+  /** Removes the listeners and the status elements it created. */
   detach(): void;
 }
 
@@ -123,31 +193,50 @@ export interface Screener {
   readonly policy: Readonly<Required<Policy>>;
   /** The decode mode and decoder chosen. */
   readonly options: Readonly<{ decode: 'fast' | 'exact'; decoder: 'wasm' | 'browser' }>;
-  /** Why the filter could not be loaded or verified, or null. */
-  readonly filterError: ScreenError | null;
+  /** Why the screener could not be made ready (wasm, worker or filter), or null. */
+  readonly loadError: ScreenError | null;
   /** Facts about the loaded filter, or null when it failed. */
   readonly filterInfo: { wantsPixels: boolean; maxDecodeBytes: number; digests: Array<'md5' | 'sha1' | 'sha256'> } | null;
   /**
-   * Screens one file. Never rejects for a bad file: failures are in `error`.
-   * A Uint8Array or ArrayBuffer is transferred to the worker (detached here).
+   * Screens one file. Never rejects for a bad file or a failure: those are
+   * in `error`. A Uint8Array or ArrayBuffer is transferred to the worker
+   * (detached here). Aborting `signal` settles the result at once as
+   * `aborted` (never allowed).
    */
-  screen(file: Blob | ArrayBuffer | Uint8Array, options?: { onProgress?: (p: Progress) => void }): Promise<ScreenResult>;
+  screen(file: Blob | ArrayBuffer | Uint8Array, options?: { onProgress?: (p: Progress) => void; signal?: AbortSignal }): Promise<ScreenResult>;
   /** Screens raw pixels (e.g. from a canvas); PDQ only, no digests. */
   screenPixels(image: { width: number; height: number; data: Uint8ClampedArray | Uint8Array }): Promise<ScreenResult>;
-  /**
-   * Screens files as they are picked in an `<input type=file>` (or every file
-   * input of a `<form>`), removes files the policy does not allow, and holds
-   * submission until all are screened. Fires `prescreen:start`,
-   * `prescreen:result`, `prescreen:done` on the input and `prescreen:refused`
-   * on the form.
-   */
-  attach(target: HTMLInputElement | HTMLFormElement, options?: { onResult?: (result: ScreenResult, file: File, input: HTMLInputElement) => void }): Attachment;
-  /** Stops the workers. */
+  /** Guards an input or form with this screener, as {@link guard} does. */
+  attach(target: HTMLInputElement | HTMLFormElement, options?: GuardOptions): Attachment;
+  /** Stops the workers: files being screened, and any screened later, are `closed` and never allowed. */
   close(): void;
 }
 
-/** Loads the wasm and the filter. Resolves even when the filter fails (see `filterError`). */
+/**
+ * Loads the wasm, the workers and the filter. Rejects only for invalid
+ * options (TypeError); a load failure resolves with `loadError` set.
+ */
 export declare function createScreener(options: ScreenerOptions): Promise<Screener>;
 
+/**
+ * The safe embed: guards `target` at once and loads the screener behind
+ * it. Files picked before it is ready wait for it; a submit waits for every
+ * verdict; files the policy refuses are removed; if loading fails (even
+ * for invalid options) the filter-failure policy decides. Enables any
+ * `<fieldset disabled data-prescreen>` in the form once it is guarded.
+ */
+export declare function guard(target: HTMLInputElement | HTMLFormElement, options: ScreenerOptions & GuardOptions): Attachment;
+
 /** Same as `screener.attach(target, options)`. */
-export declare function attach(screener: Screener, target: HTMLInputElement | HTMLFormElement, options?: { onResult?: (result: ScreenResult, file: File, input: HTMLInputElement) => void }): Attachment;
+export declare function attach(screener: Screener, target: HTMLInputElement | HTMLFormElement, options?: GuardOptions): Attachment;
+
+/** The `detail` of each event the guard fires. */
+export interface PrescreenEventMap {
+  'prescreen:start': { files: File[] };
+  'prescreen:progress': { file: File; progress: Progress };
+  'prescreen:result': { file: File; result: ScreenResult; message: string };
+  'prescreen:done': { results: ScreenResult[]; removed: File[]; messages: string[] };
+  'prescreen:ready': { screener: Screener };
+  'prescreen:failed': { error: ScreenError };
+  'prescreen:refused': { reason: 'filter-failure'; error: ScreenError };
+}

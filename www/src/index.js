@@ -2,31 +2,11 @@
 // on the device, before upload. See index.d.ts for the documented API.
 import { loadFilter } from './filter.js';
 import { WorkerPool, InlineBackend } from './backend.js';
-import { attachTo } from './attach.js';
+import { guardForm } from './guard.js';
 import { wasmUrl } from './simd.js';
+import { DEFAULT_POLICY, normalisePolicy, errorOf, unscreened, judge } from './results.js';
 
-export { attachTo as attach };
-
-const POLICY_CHOICES = {
-  pdq: ['flag', 'block'],
-  unscreenable: ['allow', 'block'],
-  filterFailure: ['fail-open', 'fail-closed'],
-};
-
-/** The default policy; every field can be overridden in `createScreener`. */
-export const DEFAULT_POLICY = Object.freeze({ pdq: 'flag', unscreenable: 'allow', filterFailure: 'fail-closed' });
-
-function normalisePolicy(policy = {}) {
-  const out = { ...DEFAULT_POLICY };
-  for (const [key, value] of Object.entries(policy)) {
-    if (!(key in POLICY_CHOICES)) throw new TypeError(`prescreen: unknown policy field "${key}"`);
-    if (!POLICY_CHOICES[key].includes(value)) {
-      throw new TypeError(`prescreen: policy.${key} must be one of ${POLICY_CHOICES[key].join(', ')}`);
-    }
-    out[key] = value;
-  }
-  return Object.freeze(out);
-}
+export { DEFAULT_POLICY };
 
 function publicKeyBytes(key) {
   if (key == null) return undefined;
@@ -39,15 +19,20 @@ function publicKeyBytes(key) {
 }
 
 let compiled = null;
-/** Compiles the wasm once per page; workers receive the compiled module. */
+/** Compiles the wasm once per page (a failed load is tried again next time); workers receive the compiled module. */
 function compileWasm(source) {
   if (source instanceof WebAssembly.Module) return Promise.resolve(source);
   if (!source && compiled) return compiled;
   const url = source ?? wasmUrl();
-  const promise = fetch(url).then(async (response) => {
-    if (!response.ok) throw new Error(`prescreen: cannot load ${url}: HTTP ${response.status}`);
-    return WebAssembly.compile(await response.arrayBuffer());
-  });
+  const promise = fetch(url)
+    .then(async (response) => {
+      if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
+      return WebAssembly.compile(await response.arrayBuffer());
+    })
+    .catch((err) => {
+      if (compiled === promise) compiled = null;
+      throw Object.assign(new Error(`prescreen: ${err.message}`), { code: 'wasm-unavailable' });
+    });
   if (!source) compiled = promise;
   return promise;
 }
@@ -69,35 +54,29 @@ function poolSize(workers) {
   return Math.min(workers, cores);
 }
 
-/** Whether a result lets the file through under `policy`. */
-function allowedUnder(policy, result, filterFailed) {
-  if (filterFailed) return policy.filterFailure === 'fail-open';
-  switch (result.verdict) {
-    case 'block':
-      return false;
-    case 'unscreenable':
-      return policy.unscreenable === 'allow';
-    default:
-      return true;
-  }
+function positive(name, value) {
+  if (!(typeof value === 'number' && value > 0)) throw new TypeError(`prescreen: ${name} must be a positive number of milliseconds`);
+  return value;
 }
 
-function unscreened(file, error, reasons = []) {
-  return {
-    name: file?.name ?? '',
-    size: file?.size ?? 0,
-    verdict: 'unscreenable',
-    reasons,
-    hashes: {},
-    timings: { read: 0, digest: 0, decode: 0, hash: 0, screen: 0, total: 0 },
-    error,
-  };
+function aborted(signal) {
+  return { code: 'aborted', message: String(signal.reason?.message ?? signal.reason ?? 'aborted') };
+}
+
+/** Settles with `work`, or with `onAbort()` as soon as `signal` aborts. */
+function abortable(work, signal, onAbort) {
+  if (!signal) return work;
+  return new Promise((resolve) => {
+    const stop = () => resolve(onAbort());
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, resolve).finally(() => signal.removeEventListener('abort', stop));
+  });
 }
 
 /**
- * Creates a screener. Resolves even when the filter cannot be loaded or
- * verified: then `screener.filterError` is set and every file is treated as
- * `policy.filterFailure` says.
+ * Creates a screener. Rejects only for invalid options (a TypeError). When
+ * the wasm, a worker or the filter cannot be loaded, it resolves with
+ * `loadError` set, and every file is treated as `policy.filterFailure` says.
  */
 export async function createScreener({
   filter,
@@ -107,67 +86,77 @@ export async function createScreener({
   policy,
   decode = 'fast',
   decoder = 'wasm',
+  timeout = 60_000,
   wasm,
 } = {}) {
   const chosen = normalisePolicy(policy);
   const key = publicKeyBytes(publicKey);
   const options = { decode: choice('decode', decode), decoder: choice('decoder', decoder) };
   const size = poolSize(workers);
-  const module = await compileWasm(wasm);
-  let filterError = null;
+  const fileTimeout = positive('timeout', timeout);
+  let loadError = null;
   let backend = null;
   let info = null;
+  let closed = false;
   try {
-    const bytes = await loadFilter(filter);
-    backend = worker ? new WorkerPool(module, size) : new InlineBackend(module);
+    const [module, bytes] = await Promise.all([compileWasm(wasm), loadFilter(filter)]);
+    backend = worker ? new WorkerPool(module, size, fileTimeout) : new InlineBackend(module);
     info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, ...options });
   } catch (err) {
-    if (err instanceof TypeError) throw err;
-    filterError = { code: typeof err?.code === 'string' ? err.code : 'filter-unavailable', message: String(err?.message ?? err) };
+    if (err instanceof TypeError && !err.code) throw err;
+    loadError = errorOf(err, 'filter-unavailable');
     backend?.close();
     backend = null;
   }
 
-  const finish = (file, result) => {
-    const full = { name: file?.name ?? '', size: file?.size ?? 0, ...result };
+  const finish = (described, result) => {
+    const full = { name: described.name, size: described.size, ...result };
     if (full.error) full.error = { code: full.error.code, message: full.error.message };
-    full.allowed = allowedUnder(chosen, full, filterError !== null);
-    return full;
+    return judge(chosen, full);
   };
+  const failed = (described, error) => finish(described, unscreened(described, error));
+  const stopped = () => ({ code: 'closed', message: 'the screener was closed' });
 
   const screener = {
     policy: chosen,
     /** The decode mode (`fast`, `exact`) and decoder (`wasm`, `browser`) chosen. */
     options: Object.freeze(options),
-    filterError,
+    /** Why the screener could not be made ready (wasm, worker or filter), or null. */
+    loadError,
     /** Facts about the loaded filter (`wantsPixels`, `maxDecodeBytes`, `digests`), or null. */
     filterInfo: info,
-    async screen(file, { onProgress } = {}) {
-      if (filterError) return finish(file, unscreened(file, filterError));
+    async screen(file, { onProgress, signal } = {}) {
       let source = file;
       if (file instanceof ArrayBuffer) source = new Uint8Array(file);
       else if (!(file instanceof Blob) && !(file instanceof Uint8Array)) {
         throw new TypeError('prescreen: screen() takes a File, Blob, ArrayBuffer or Uint8Array');
       }
       const described = { name: file.name ?? '', size: file.size ?? file.byteLength };
-      try {
-        return finish(described, await backend.screen(source, onProgress));
-      } catch (error) {
-        return finish(described, unscreened(described, error));
-      }
+      if (signal?.aborted) return failed(described, aborted(signal));
+      if (closed) return failed(described, stopped());
+      if (loadError) return failed(described, loadError);
+      const work = backend.screen(source, onProgress).then(
+        (result) => finish(described, result),
+        (error) => failed(described, errorOf(error)),
+      );
+      return abortable(work, signal, () => failed(described, aborted(signal)));
     },
     async screenPixels(imageData) {
-      if (filterError) return finish(null, unscreened(null, filterError));
+      const described = { name: '', size: 0 };
+      if (closed) return failed(described, stopped());
+      if (loadError) return failed(described, loadError);
       try {
-        return finish(null, await backend.pixels(imageData.width, imageData.height, imageData.data));
+        return finish(described, await backend.pixels(imageData.width, imageData.height, imageData.data));
       } catch (error) {
-        return finish(null, unscreened(null, error));
+        return failed(described, errorOf(error));
       }
     },
-    attach(target, options) {
-      return attachTo(screener, target, options);
+    attach(target, attachOptions) {
+      return guardForm(target, Promise.resolve(screener), attachOptions);
     },
+    /** Stops the workers; files still being screened, and any screened later, are `closed` (never allowed). */
     close() {
+      closed = true;
       backend?.close();
     },
     /** Test hook: makes the wasm instance trap; resolves to the error reply. */
@@ -184,4 +173,45 @@ export async function createScreener({
     },
   };
   return screener;
+}
+
+/** A screener that never loaded: every file gets `error` under `policy`. */
+function unavailableScreener(policy, error) {
+  const failed = (file) => judge(policy, unscreened(file, error));
+  return {
+    policy,
+    options: Object.freeze({ decode: 'fast', decoder: 'wasm' }),
+    loadError: error,
+    filterInfo: null,
+    screen: async (file) => failed(file),
+    screenPixels: async () => failed(null),
+    attach: (target, options) => guardForm(target, Promise.resolve(unavailableScreener(policy, error)), options),
+    close() {},
+  };
+}
+
+/**
+ * Guards a form (or one file input) at once and loads the screener behind
+ * it: the safe embed. Nothing picked in the form is submitted before it has
+ * a verdict the policy allows; if loading fails, even with invalid options,
+ * the form fails closed (or open, if the policy says so) and the person is
+ * told. Returns `{ ready, settled(), detach() }`.
+ */
+export function guard(target, { onResult, onProgress, signal, status, ...options } = {}) {
+  const loaded = createScreener(options).catch((err) => {
+    let policy = DEFAULT_POLICY;
+    try {
+      policy = normalisePolicy(options.policy);
+    } catch {
+      // An invalid policy fails closed with the defaults.
+    }
+    console.error(err);
+    return unavailableScreener(policy, errorOf(err, 'invalid-argument'));
+  });
+  return guardForm(target, loaded, { onResult, onProgress, signal, status });
+}
+
+/** Same as `screener.attach(target, options)`. */
+export function attach(screener, target, options) {
+  return screener.attach(target, options);
 }

@@ -1,8 +1,4 @@
 // The embed from the package's README, as an app would write it.
-import { createScreener } from 'prescreen';
+import { guard } from 'prescreen';
 
-const form = document.querySelector('form');
-createScreener({ filter: '/filter.psf', policy: { pdq: 'block' } }).then((screener) => {
-  screener.attach(form);
-  document.body.dataset.ready = 'true';
-});
+guard(document.querySelector('form'), { filter: '/filter.psf', policy: { pdq: 'block' } });

@@ -38,8 +38,9 @@ test-wasm-browser:
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_RUNNER) \
 	  cargo test --target $(WASM_TARGET) --no-default-features --lib wasm::
 
-# The browser package in www/pkg: size-profile wasm, wasm-bindgen --target web,
-# npm binaryen's wasm-opt -Oz, the JS from www/src, a smoke load in Node.
+# The browser package in www/pkg: `wasm-pack build --target web` (size-profile
+# wasm and its glue; plain and simd128), npm binaryen's wasm-opt -Oz, the JS
+# from www/src bundled by esbuild, a smoke load in Node.
 wasm-pkg:
 	bash scripts/build-wasm.sh
 

@@ -2,25 +2,30 @@
 # Builds the browser package into www/pkg: the size-profile wasm twice, once
 # plain (prescreen_wasm_bg.wasm, for engines without wasm SIMD) and once with
 # `-C target-feature=+simd128` (prescreen_wasm_bg.simd.wasm; www/src/simd.js
-# picks one at load), each through wasm-bindgen (--target web; both must give
-# the same JS glue) and wasm-opt -Oz from npm binaryen (never Debian's: see
-# docs/ or notes on wasm-opt 108); then the hand-written JS from www/src,
-# bundled and minified by esbuild (the page's entry, and the worker as one
-# self-contained file), after a smoke load of both modules in Node.
+# picks one at load), each by `wasm-pack build --target web` (cargo, then
+# wasm-bindgen; both builds must give the same JS glue), then wasm-opt -Oz
+# from npm binaryen (never Debian's: see notes on wasm-opt 108); then the
+# hand-written JS from www/src, bundled and minified by esbuild (the page's
+# entry, and the worker as one self-contained file), after a smoke load of
+# both modules in Node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=www/pkg
-TARGET_DIR=${CARGO_TARGET_DIR:-target}
+TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 WASM_OPT=node_modules/.bin/wasm-opt
 "$WASM_OPT" --version | grep -q 'version 132' || { echo "build-wasm: need npm binaryen 132 ($WASM_OPT)" >&2; exit 1; }
 
-# build TARGET_DIR RUSTFLAGS OUT_DIR: cargo build + wasm-bindgen into OUT_DIR.
+# build TARGET_DIR RUSTFLAGS OUT_DIR: `wasm-pack build --target web` into
+# OUT_DIR: the size profile, no default features (no CLI crates); no
+# package.json or README of its own (--no-pack: www/package.json is the one
+# package), no wasm-opt of its own (npm binaryen's, below), and no install:
+# it must use the wasm-bindgen setup.sh put on PATH, which matches the crate.
 build() {
   CARGO_TARGET_DIR=$1 RUSTFLAGS=$2 \
-    cargo build --target wasm32-unknown-unknown --profile wasm-release --no-default-features --lib
-  wasm-bindgen --target web --out-dir "$3" --out-name prescreen_wasm \
-    "$1/wasm32-unknown-unknown/wasm-release/prescreen.wasm"
+    wasm-pack --quiet build --target web --mode no-install --no-pack --no-opt --profile wasm-release \
+      --out-dir "$PWD/$3" --out-name prescreen_wasm -- --no-default-features
+  rm -f "$3/.gitignore"
 }
 
 rm -rf "$OUT" "$OUT.simd"

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.toml
+WASM_PACK_VERSION=0.15.1       # builds the wasm and its glue (scripts/build-wasm.sh)
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -17,6 +18,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 5 minutes)"
   # Not --locked: the registry lacks one of its locked dependency versions.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+  say "installing wasm-pack $WASM_PACK_VERSION (about 6 minutes)"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
 fi
 
 if [ "${PRESCREEN_SKIP_BROWSER:-0}" != 1 ]; then

@@ -8,12 +8,12 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e wasm-pkg cli demo bench-browser eval eval-smoke
+.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node wasm-pkg cli demo bench-browser eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-native test-wasm test-wasm-simd test-wasm-browser test-e2e eval-smoke
+test: setup test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node eval-smoke
 
 # The whole suite natively (core, filter, CLI).
 test-native:
@@ -50,6 +50,10 @@ cli:
 # Playwright (playwright-core + Debian chromium) against a real `prescreen serve`.
 test-e2e: wasm-pkg cli
 	node --test --test-concurrency=1 tests/e2e/
+
+# prescreen/node (the package's wasm in Node, its Express middleware) against the native CLI.
+test-node: wasm-pkg cli
+	node --test tests/node/
 
 # Sizes and per-image screening times: browser (worker) vs native CLI vs createImageBitmap.
 bench-browser: wasm-pkg cli

@@ -77,6 +77,7 @@ function abortable(work, signal, onAbort) {
  * Creates a screener. Rejects only for invalid options (a TypeError). When
  * the wasm, a worker or the filter cannot be loaded, it resolves with
  * `loadError` set, and every file is treated as `policy.filterFailure` says.
+ * @param {import('./index.js').ScreenerOptions} options
  */
 export async function createScreener({
   filter,
@@ -88,7 +89,7 @@ export async function createScreener({
   decoder = 'wasm',
   timeout = 60_000,
   wasm,
-} = {}) {
+}) {
   const chosen = normalisePolicy(policy);
   const key = publicKeyBytes(publicKey);
   const options = { decode: choice('decode', decode), decoder: choice('decoder', decoder) };
@@ -103,7 +104,7 @@ export async function createScreener({
     backend = worker ? new WorkerPool(module, size, fileTimeout) : new InlineBackend(module);
     info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, ...options });
   } catch (err) {
-    if (err instanceof TypeError && !err.code) throw err;
+    if (err instanceof TypeError && !('code' in err)) throw err;
     loadError = errorOf(err, 'filter-unavailable');
     backend?.close();
     backend = null;
@@ -125,13 +126,17 @@ export async function createScreener({
     loadError,
     /** Facts about the loaded filter (`wantsPixels`, `maxDecodeBytes`, `digests`), or null. */
     filterInfo: info,
+    /**
+     * @param {Blob | ArrayBuffer | Uint8Array} file
+     * @param {{ onProgress?: (progress: import('./index.js').Progress) => void, signal?: AbortSignal }} [screenOptions]
+     */
     async screen(file, { onProgress, signal } = {}) {
       let source = file;
       if (file instanceof ArrayBuffer) source = new Uint8Array(file);
       else if (!(file instanceof Blob) && !(file instanceof Uint8Array)) {
         throw new TypeError('prescreen: screen() takes a File, Blob, ArrayBuffer or Uint8Array');
       }
-      const described = { name: file.name ?? '', size: file.size ?? file.byteLength };
+      const described = { name: file instanceof File ? file.name : '', size: file instanceof Blob ? file.size : file.byteLength };
       if (signal?.aborted) return failed(described, aborted(signal));
       if (closed) return failed(described, stopped());
       if (loadError) return failed(described, loadError);
@@ -197,7 +202,11 @@ function unavailableScreener(policy, error) {
  * the form fails closed (or open, if the policy says so) and the person is
  * told. Returns `{ ready, settled(), detach() }`.
  */
-export function guard(target, { onResult, onProgress, signal, status, ...options } = {}) {
+/**
+ * @param {HTMLFormElement | HTMLInputElement} target
+ * @param {import('./index.js').ScreenerOptions & import('./index.js').GuardOptions} options
+ */
+export function guard(target, { onResult, onProgress, signal, status, ...options } = /** @type {any} */ ({})) {
   const loaded = createScreener(options).catch((err) => {
     let policy = DEFAULT_POLICY;
     try {

@@ -26,7 +26,10 @@ function fail(err) {
  * so a server does not start without its screen. `decode` is `'exact'` by
  * default (bit-exact with the CLI and the reference server).
  */
-export async function createScreener({ filter, publicKey, policy, decode = 'exact' } = {}) {
+/**
+ * @param {{ filter: string | URL | Uint8Array | ArrayBuffer, publicKey?: string | Uint8Array, policy?: import('./index.js').Policy, decode?: 'fast' | 'exact' }} options
+ */
+export async function createScreener({ filter, publicKey, policy, decode = 'exact' }) {
   const chosen = normalisePolicy(policy);
   let engine;
   try {
@@ -52,7 +55,7 @@ export async function createScreener({ filter, publicKey, policy, decode = 'exac
       if (!(source instanceof Uint8Array) && !(source instanceof Blob)) {
         return Promise.reject(new TypeError('prescreen: screen() takes a Buffer, Uint8Array, ArrayBuffer or Blob'));
       }
-      const size = source.byteLength ?? source.size;
+      const size = source instanceof Blob ? source.size : source.byteLength;
       return run(async () => {
         try {
           return judge(chosen, { name, size, ...(await screenBlob(engine, source)) });
@@ -77,7 +80,10 @@ export async function createScreener({ filter, publicKey, policy, decode = 'exac
  * `req.body` the text fields. Bodies over `limit` bytes (default 64 MB)
  * get 413 before they are read whole. Other requests pass untouched.
  */
-export function expressMiddleware({ screener, limit = 64 << 20 } = {}) {
+/**
+ * @param {{ screener: Awaited<ReturnType<typeof createScreener>>, limit?: number }} options
+ */
+export function expressMiddleware({ screener, limit = 64 << 20 }) {
   if (!screener) throw new TypeError('prescreen: expressMiddleware needs { screener }');
   return async (req, res, next) => {
     const type = req.headers['content-type'] ?? '';

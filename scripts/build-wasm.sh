@@ -54,7 +54,7 @@ cp "$OUT/prescreen_wasm.js" "$OUT/glue/"
 # One minified module per entry (the page's index.js and the worker), shared
 # code in chunks: fewer, smaller files than minifying each source on its own.
 BUNDLE=$(mktemp -d)
-node_modules/.bin/esbuild "$OUT/index.js" "$OUT/worker.js" "$OUT/node.js" --external:'node:*' \
+node_modules/.bin/esbuild "$OUT/index.js" "$OUT/worker.js" "$OUT/node.js" "$OUT/testing.js" --external:'node:*' \
   --bundle --splitting --minify --format=esm --chunk-names='chunk-[hash]' --outdir="$BUNDLE" --log-level=warning
 rm "$OUT"/*.js
 mv "$BUNDLE"/*.js "$OUT/"

@@ -5,6 +5,7 @@ import { WorkerPool, InlineBackend } from './backend.js';
 import { guardForm } from './guard.js';
 import { wasmUrl } from './simd.js';
 import { DEFAULT_POLICY, normalisePolicy, errorOf, unscreened, judge } from './results.js';
+import { backendOf } from './internals.js';
 
 export { DEFAULT_POLICY };
 
@@ -164,35 +165,25 @@ export async function createScreener({
       closed = true;
       backend?.close();
     },
-    /** Test hook: makes the wasm instance trap; resolves to the error reply. */
-    async __trapForTesting() {
-      return backend.trap();
-    },
-    /** Test hook: the next file's helper worker reports a failure (its screening worker must compute the digests itself). */
-    __failNextHelpForTesting() {
-      if (backend) backend.failHelp = true;
-    },
-    /** How many wasm instances (workers) have been started, for tests. */
-    get __instances() {
-      return backend?.instances ?? 0;
-    },
   };
+  if (backend) backendOf.set(screener, backend);
   return screener;
 }
 
 /** A screener that never loaded: every file gets `error` under `policy`. */
 function unavailableScreener(policy, error) {
   const failed = (file) => judge(policy, unscreened(file, error));
-  return {
+  const screener = {
     policy,
     options: Object.freeze({ decode: 'fast', decoder: 'wasm' }),
     loadError: error,
     filterInfo: null,
     screen: async (file) => failed(file),
     screenPixels: async () => failed(null),
-    attach: (target, options) => guardForm(target, Promise.resolve(unavailableScreener(policy, error)), options),
+    attach: (target, options) => guardForm(target, Promise.resolve(screener), options),
     close() {},
   };
+  return screener;
 }
 
 /**
@@ -201,8 +192,6 @@ function unavailableScreener(policy, error) {
  * a verdict the policy allows; if loading fails, even with invalid options,
  * the form fails closed (or open, if the policy says so) and the person is
  * told. Returns `{ ready, settled(), detach() }`.
- */
-/**
  * @param {HTMLFormElement | HTMLInputElement} target
  * @param {import('./index.js').ScreenerOptions & import('./index.js').GuardOptions} options
  */

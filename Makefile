@@ -8,12 +8,12 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-bundlers wasm-pkg npm-pack cli demo bench-browser eval eval-smoke
+.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js test-bundlers wasm-pkg npm-pack cli demo bench-browser eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-bundlers eval-smoke
+test: setup test-js test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-bundlers eval-smoke
 
 # The whole suite natively (core, filter, CLI).
 test-native:
@@ -60,6 +60,17 @@ cli:
 # Playwright (playwright-core + Debian chromium) against a real `prescreen serve`.
 test-e2e: wasm-pkg cli
 	node --test --test-concurrency=1 tests/e2e/
+
+# The JS: eslint over sources and tests; tsc over www/src (checkJs, against
+# the generated glue's types) and a strict TypeScript page using index.d.ts.
+test-js: wasm-pkg
+	node_modules/.bin/eslint .
+	node_modules/.bin/tsc -p tests/types/tsconfig.src.json
+	node_modules/.bin/tsc -p tests/types
+
+# prescreen/node (the package's wasm in Node, its Express middleware) against the native CLI.
+test-node: wasm-pkg cli
+	node --test tests/node/
 
 # The packed tarball installed into a tiny app per bundler (Vite dev and
 # build, webpack, esbuild, Rollup), built, served and driven in Chromium; also

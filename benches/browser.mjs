@@ -140,7 +140,7 @@ async function twentyInPage() {
       times.push(performance.now() - t1);
     }
   }
-  const workers = pool.__instances;
+  const workers = (await import('/pkg/testing.js')).testHooks(pool).instances;
   pool.close();
   one.close();
   return { longest: Math.max(0, ...tasks), count: tasks.length, attachMs, poolMs, oneMs, workers, cores: navigator.hardwareConcurrency };
@@ -224,7 +224,7 @@ try {
     );
   }
   console.log(`\nInside the worker (medians): where the time goes. The rest of screen() is messages to and from the worker.\n`);
-  console.log('| image | read | digests (here, or waiting for the second worker's) | decode (fast) | PDQ x8 + probe (fast) | in the worker (fast) | decode (exact) | PDQ x8 + probe (exact) | PDQ bits browser decoder vs exact |');
+  console.log("| image | read | digests (here, or waiting for the second worker's) | decode (fast) | PDQ x8 + probe (fast) | in the worker (fast) | decode (exact) | PDQ x8 + probe (exact) | PDQ bits browser decoder vs exact |");
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const line of parts) console.log(line);
 

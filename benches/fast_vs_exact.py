@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """How far the fast (reduced-scale) decode moves the PDQ hash, per file:
 `prescreen hash --json` exact vs `--fast` on every image file under the
-given folders, for the files the fast path actually reduces. Issue 5's
-target: at most 2 bits on every photo of quality >= 80.
+given folders, for the files the fast path actually reduces. The target: at most 2 bits
+on every photo of quality >= 80 (docs/BENCHMARKS.md says where it holds).
 
     cargo build --release
     python3 benches/fast_vs_exact.py tests/conformance/images eval/.cache/x [...]

@@ -65,13 +65,16 @@ sed -i "s|$FALLBACK|throw new Error('prescreen: the wasm module must be passed i
 ! grep -q 'import\.meta' "$OUT/prescreen_wasm.js" || { echo "build-wasm: import.meta left in the glue" >&2; exit 1; }
 # Minified by esbuild: the worker as one self-contained file (bundlers that
 # copy it as an asset, like Rollup's import-meta-assets or an esbuild copy
-# step, need it to import nothing); the page's entry with the inline
-# backend's engine split into a chunk it imports only when asked to.
+# step, need it to import nothing); prescreen/node as one file too; the
+# page's entry and the test hooks, which must share one module (internals.js)
+# and so import it from a chunk, with the inline backend's engine in a chunk
+# the page imports only when asked to.
 BUNDLE=$(mktemp -d)
 ESBUILD=(node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning)
 "${ESBUILD[@]}" "$OUT/worker.js" --outfile="$BUNDLE/worker.js"
-"${ESBUILD[@]}" "$OUT/index.js" --splitting --chunk-names='chunk-[hash]' --outdir="$BUNDLE"
-rm "$OUT"/*.js "$OUT"/prescreen_wasm*.d.ts
+"${ESBUILD[@]}" "$OUT/node.js" --platform=node --outfile="$BUNDLE/node.js"
+"${ESBUILD[@]}" "$OUT/index.js" "$OUT/testing.js" --splitting --chunk-names='chunk-[hash]' --outdir="$BUNDLE"
+rm "$OUT"/*.js
 mv "$BUNDLE"/*.js "$OUT/"
 rmdir "$BUNDLE"
 # Bundlers find the wasm and the worker only through these literal forms.

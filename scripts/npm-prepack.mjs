@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-const required = ['pkg/index.js', 'pkg/worker.js', 'pkg/index.d.ts'];
+const required = ['pkg/index.js', 'pkg/worker.js', 'pkg/node.js', 'pkg/index.d.ts'];
 const wasm = ['pkg/prescreen_wasm_bg.wasm', 'pkg/prescreen_wasm_bg.simd.wasm'];
 
 const missing = [...required, ...wasm].filter((file) => !existsSync(file));

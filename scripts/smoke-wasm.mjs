@@ -13,7 +13,7 @@ try {
   throw new Error('smoke: a 3-byte filter was accepted');
 } catch (err) {
   if (typeof err.code !== 'string' || !err.code.startsWith('filter-')) {
-    throw new Error(`smoke: expected a filter-* error code, got ${err.code}: ${err.message}`);
+    throw new Error(`smoke: expected a filter-* error code, got ${err.code}: ${err.message}`, { cause: err });
   }
 }
 console.log(`smoke: ${dir}/${wasm} loads and rejects a bad filter`);

@@ -1,7 +1,7 @@
 //! prescreen screens files against a compact filter of known hashes before
 //! they are uploaded: exact digests (MD5, SHA-1, SHA-256) of the bytes and
-//! Meta's PDQ perceptual hash of the pixels, tested against a Bloom-filter
-//! file that never reveals the list itself. The same code runs natively (the
+//! Meta's PDQ perceptual hash of the pixels, tested against a binary fuse
+//! filter file that never reveals the list itself. The same code runs natively (the
 //! `prescreen` CLI and reference server) and in the browser (WebAssembly).
 #![deny(missing_docs)]
 

@@ -15,7 +15,7 @@ macro_rules! file {
 }
 
 /// Largest distance allowed between the fast and the exact PDQ hash of a
-/// photo of quality >= 80 (issue 5).
+/// photo of quality >= 80 (docs/DESIGN-decoding.md).
 const FAST_MAX_DISTANCE: u32 = 2;
 
 /// Every JPEG of the conformance set, and the two generated large ones

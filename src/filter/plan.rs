@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn radius_8_at_1e_6_cuts_probes_within_the_size_target() {
-        // The brief's worked example: 4 chunks, radii (1, 1, 1, 2), f = 34.
+        // The plan docs/filter-format.md works through: 4 chunks, radii (1, 1, 1, 2), f = 34.
         let (p, f) = plan(8, 1e-6, true, 1_000_000).unwrap();
         assert_eq!(p.chunks, 4);
         assert_eq!(p.chunk_radii(), &[1, 1, 1, 2]);
@@ -339,7 +339,7 @@ mod tests {
     fn without_a_qualifying_plan_chance_collisions_are_minimised() {
         // r = 16 at 1M hashes: no plan keeps chance collisions below 1e-7, so
         // the planner takes the plan within the size target with the fewest;
-        // it beats equal chunks with s = floor(r / m) (the previous planner).
+        // it beats equal chunks with s = floor(r / m).
         let (p, f) = plan(16, 1e-6, true, 1_000_000).unwrap();
         assert!(f64::from(p.chunks) * f64::from(f) * FUSE_FACTOR <= 2.1 * lower_bound_bits(16, 1e-6, 8));
         let equal = PdqParams::new(16, &[52, 51, 51, 51, 51], &[3; 5], true).unwrap();

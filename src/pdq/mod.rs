@@ -1,5 +1,5 @@
 //! Meta's PDQ perceptual hash, bit-exact with the C++ reference
-//! (facebook/ThreatExchange `pdq/cpp`), as specified in design/pdq.md.
+//! (facebook/ThreatExchange `pdq/cpp`).
 //!
 //! [`hash`] runs the reference pipeline; [`hash_dihedral`] adds the eight
 //! rotation/mirror variants the reference derives from one DCT;

@@ -235,11 +235,12 @@ describe('demo page against prescreen serve', { timeout: 180_000 }, () => {
     const { context, page } = await openDemo();
     const outcome = await page.evaluate(async () => {
       const screener = prescreenDemo.screener;
-      const instances = screener.__instances;
-      const trap = await screener.__trapForTesting().then(() => 'no trap', (e) => e.code);
+      const hooks = (await import('/pkg/testing.js')).testHooks(screener);
+      const instances = hooks.instances;
+      const trap = await hooks.trap().then(() => 'no trap', (e) => e.code);
       const bytes = await (await fetch('/demo/images/unlisted-1.jpg')).arrayBuffer();
       const next = await screener.screen(new File([bytes], 'after.jpg'));
-      return { trap, replaced: screener.__instances - instances, verdict: next.verdict, error: next.error ?? null };
+      return { trap, replaced: hooks.instances - instances, verdict: next.verdict, error: next.error ?? null };
     });
     assert.deepEqual(outcome, { trap: 'internal', replaced: 1, verdict: 'allow', error: null });
     await context.close();

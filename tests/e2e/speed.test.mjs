@@ -124,9 +124,9 @@ describe('issue 5 in the browser', { timeout: 240_000 }, () => {
     });
     await page.setInputFiles('#file-input', twenty);
     await page.waitForFunction(() => ['done', 'removed'].includes(document.querySelector('#file-input').dataset.prescreen), null, { timeout: 120_000 });
-    const pool = await page.evaluate(() => ({
+    const pool = await page.evaluate(async () => ({
       order: __order,
-      instances: prescreenDemo.screener.__instances,
+      instances: (await import('/pkg/testing.js')).testHooks(prescreenDemo.screener).instances,
       expected: Math.min(4, navigator.hardwareConcurrency),
       cards: [...document.querySelectorAll('[data-testid="result"]')].map((c) => [c.dataset.filename, c.dataset.verdict]),
     }));
@@ -154,12 +154,14 @@ describe('issue 5 in the browser', { timeout: 240_000 }, () => {
     const { context, page } = await openPage([BIG]);
     const outcome = await page.evaluate(async () => {
       const { createScreener } = await import('/pkg/index.js');
+      const { testHooks } = await import('/pkg/testing.js');
       const screener = await createScreener({ filter: '/filter.psf' });
-      const before = screener.__instances;
+      const hooks = testHooks(screener);
+      const before = hooks.instances;
       const file = document.querySelector('#files').files[0];
       const result = await screener.screen(file);
-      const after = screener.__instances;
-      screener.__failNextHelpForTesting();
+      const after = hooks.instances;
+      hooks.failNextHelp();
       const unhelped = await screener.screen(file);
       screener.close();
       return {

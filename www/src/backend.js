@@ -86,6 +86,12 @@ export class WorkerBackend {
     return init;
   }
 
+  /**
+   * Posts `message` to the worker; resolves with its reply.
+   * @param {object} message
+   * @param {Transferable[]} [transfer]
+   * @param {{ resend?: boolean, onProgress?: (progress: object) => void, timed?: boolean }} [options]
+   */
   request(message, transfer = [], { resend = transfer.length === 0, onProgress, timed = false } = {}) {
     if (this.dead) return Promise.reject(failure(this.dead));
     const id = this.nextId++;

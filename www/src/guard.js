@@ -27,6 +27,9 @@ const filesOf = (input) => [...(input.files ?? [])];
  * `<input type=file>`) with the screener `loaded` resolves to. `loaded`
  * must never reject: a screener that failed to load carries `loadError`.
  * Returns `{ ready, settled(), detach() }`.
+ * @param {HTMLFormElement | HTMLInputElement} target
+ * @param {Promise<any>} loaded
+ * @param {import('./index.js').GuardOptions} [options]
  */
 export function guardForm(target, loaded, { onResult, onProgress, signal, status = true } = {}) {
   const isForm = target instanceof HTMLFormElement;
@@ -34,11 +37,11 @@ export function guardForm(target, loaded, { onResult, onProgress, signal, status
   /** Files whose verdict lets them through; nothing else is ever submitted. */
   const passed = new WeakSet();
   const watchers = new Map(); // input -> { state, run }
-  let screener = null;
   const shared = status instanceof Element ? status : status ? form?.querySelector('[data-prescreen-status]') : null;
   const view = status === false ? null : new StatusView(shared ?? null);
 
-  const inputs = () => (isForm ? [...form.querySelectorAll('input[type=file]')] : [target]);
+  /** @returns {HTMLInputElement[]} */
+  const inputs = () => (isForm ? [.../** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('input[type=file]'))] : [target]);
 
   function report(input, summary, lines) {
     view?.show(input, summary, lines);
@@ -77,6 +80,7 @@ export function guardForm(target, loaded, { onResult, onProgress, signal, status
     }
     // In parallel (the worker pool); reported in the order the files were picked.
     const lines = [];
+    /** @type {Promise<any>} */
     let reported = Promise.resolve();
     const pairs = await Promise.all(
       files.map((file) => {
@@ -128,7 +132,7 @@ export function guardForm(target, loaded, { onResult, onProgress, signal, status
   }
 
   /** Inputs holding a file without a passing verdict (set by script, or newly added). */
-  const unscreened = () => inputs().filter((input) => filesOf(input).some((file) => !passed.has(file)));
+  const unpassed = () => inputs().filter((input) => filesOf(input).some((file) => !passed.has(file)));
 
   let releasing = false;
   let waiting = false;
@@ -144,11 +148,11 @@ export function guardForm(target, loaded, { onResult, onProgress, signal, status
       const ready = await loaded;
       if (ready.loadError && ready.policy.filterFailure === 'fail-closed') return refuse(ready.loadError);
       await settled();
-      const stale = unscreened();
+      const stale = unpassed();
       if (stale.length === 0) {
         // requestSubmit() is ignored while this submit event is dispatched: submit in a later task.
         await new Promise((resolve) => setTimeout(resolve));
-        if (unscreened().length === 0) break;
+        if (unpassed().length === 0) break;
       } else {
         // A file without a passing verdict is screened now; a refused one is removed.
         stale.forEach((input) => watcherOf(input).run());
@@ -184,11 +188,10 @@ export function guardForm(target, loaded, { onResult, onProgress, signal, status
   if (form && !ownSubmit) form.submit = () => form.requestSubmit();
   // The embed keeps its controls disabled (<fieldset disabled data-prescreen>)
   // until the form is guarded, so nothing can be picked or sent before.
-  const held = form ? [...form.querySelectorAll('fieldset[data-prescreen][disabled]')] : [];
+  const held = form ? [...form.querySelectorAll('fieldset[data-prescreen][disabled]')].map((f) => /** @type {HTMLFieldSetElement} */ (f)) : [];
   for (const fieldset of held) fieldset.disabled = false;
 
   const ready = loaded.then((ready) => {
-    screener = ready;
     if (ready.loadError) {
       const closed = ready.policy.filterFailure === 'fail-closed';
       for (const input of inputs()) {

@@ -240,3 +240,15 @@ export interface PrescreenEventMap {
   'prescreen:failed': { error: ScreenError };
   'prescreen:refused': { reason: 'filter-failure'; error: ScreenError };
 }
+
+declare global {
+  interface HTMLElementEventMap {
+    'prescreen:start': CustomEvent<PrescreenEventMap['prescreen:start']>;
+    'prescreen:progress': CustomEvent<PrescreenEventMap['prescreen:progress']>;
+    'prescreen:result': CustomEvent<PrescreenEventMap['prescreen:result']>;
+    'prescreen:done': CustomEvent<PrescreenEventMap['prescreen:done']>;
+    'prescreen:ready': CustomEvent<PrescreenEventMap['prescreen:ready']>;
+    'prescreen:failed': CustomEvent<PrescreenEventMap['prescreen:failed']>;
+    'prescreen:refused': CustomEvent<PrescreenEventMap['prescreen:refused']>;
+  }
+}

@@ -5,6 +5,7 @@ import { WorkerPool, InlineBackend } from './backend.js';
 import { guardForm } from './guard.js';
 import { wasmUrl } from './simd.js';
 import { DEFAULT_POLICY, normalisePolicy, errorOf, unscreened, judge } from './results.js';
+import { backendOf } from './internals.js';
 
 export { DEFAULT_POLICY };
 
@@ -77,6 +78,7 @@ function abortable(work, signal, onAbort) {
  * Creates a screener. Rejects only for invalid options (a TypeError). When
  * the wasm, a worker or the filter cannot be loaded, it resolves with
  * `loadError` set, and every file is treated as `policy.filterFailure` says.
+ * @param {import('./index.js').ScreenerOptions} options
  */
 export async function createScreener({
   filter,
@@ -88,7 +90,7 @@ export async function createScreener({
   decoder = 'wasm',
   timeout = 60_000,
   wasm,
-} = {}) {
+}) {
   const chosen = normalisePolicy(policy);
   const key = publicKeyBytes(publicKey);
   const options = { decode: choice('decode', decode), decoder: choice('decoder', decoder) };
@@ -103,7 +105,7 @@ export async function createScreener({
     backend = worker ? new WorkerPool(module, size, fileTimeout) : new InlineBackend(module);
     info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, ...options });
   } catch (err) {
-    if (err instanceof TypeError && !err.code) throw err;
+    if (err instanceof TypeError && !('code' in err)) throw err;
     loadError = errorOf(err, 'filter-unavailable');
     backend?.close();
     backend = null;
@@ -125,13 +127,17 @@ export async function createScreener({
     loadError,
     /** Facts about the loaded filter (`wantsPixels`, `maxDecodeBytes`, `digests`), or null. */
     filterInfo: info,
+    /**
+     * @param {Blob | ArrayBuffer | Uint8Array} file
+     * @param {{ onProgress?: (progress: import('./index.js').Progress) => void, signal?: AbortSignal }} [screenOptions]
+     */
     async screen(file, { onProgress, signal } = {}) {
       let source = file;
       if (file instanceof ArrayBuffer) source = new Uint8Array(file);
       else if (!(file instanceof Blob) && !(file instanceof Uint8Array)) {
         throw new TypeError('prescreen: screen() takes a File, Blob, ArrayBuffer or Uint8Array');
       }
-      const described = { name: file.name ?? '', size: file.size ?? file.byteLength };
+      const described = { name: file instanceof File ? file.name : '', size: file instanceof Blob ? file.size : file.byteLength };
       if (signal?.aborted) return failed(described, aborted(signal));
       if (closed) return failed(described, stopped());
       if (loadError) return failed(described, loadError);
@@ -159,35 +165,25 @@ export async function createScreener({
       closed = true;
       backend?.close();
     },
-    /** Test hook: makes the wasm instance trap; resolves to the error reply. */
-    async __trapForTesting() {
-      return backend.trap();
-    },
-    /** Test hook: the next file's helper worker reports a failure (its screening worker must compute the digests itself). */
-    __failNextHelpForTesting() {
-      if (backend) backend.failHelp = true;
-    },
-    /** How many wasm instances (workers) have been started, for tests. */
-    get __instances() {
-      return backend?.instances ?? 0;
-    },
   };
+  if (backend) backendOf.set(screener, backend);
   return screener;
 }
 
 /** A screener that never loaded: every file gets `error` under `policy`. */
 function unavailableScreener(policy, error) {
   const failed = (file) => judge(policy, unscreened(file, error));
-  return {
+  const screener = {
     policy,
     options: Object.freeze({ decode: 'fast', decoder: 'wasm' }),
     loadError: error,
     filterInfo: null,
     screen: async (file) => failed(file),
     screenPixels: async () => failed(null),
-    attach: (target, options) => guardForm(target, Promise.resolve(unavailableScreener(policy, error)), options),
+    attach: (target, options) => guardForm(target, Promise.resolve(screener), options),
     close() {},
   };
+  return screener;
 }
 
 /**
@@ -196,8 +192,10 @@ function unavailableScreener(policy, error) {
  * a verdict the policy allows; if loading fails, even with invalid options,
  * the form fails closed (or open, if the policy says so) and the person is
  * told. Returns `{ ready, settled(), detach() }`.
+ * @param {HTMLFormElement | HTMLInputElement} target
+ * @param {import('./index.js').ScreenerOptions & import('./index.js').GuardOptions} options
  */
-export function guard(target, { onResult, onProgress, signal, status, ...options } = {}) {
+export function guard(target, { onResult, onProgress, signal, status, ...options } = /** @type {any} */ ({})) {
   const loaded = createScreener(options).catch((err) => {
     let policy = DEFAULT_POLICY;
     try {

@@ -1,0 +1,19 @@
+// Lint for the browser package's sources and the JS tests (make test-js).
+import js from '@eslint/js';
+import globals from 'globals';
+
+export default [
+  { ignores: ['www/pkg/**', 'node_modules/**', 'target/**', 'tests/bundlers/**', 'tests/apps/**'] },
+  js.configs.recommended,
+  {
+    files: ['www/src/**/*.js', 'www/demo/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, ...globals.worker } },
+  },
+  {
+    files: ['www/src/node.js', 'tests/**/*.mjs', 'benches/**/*.mjs', 'scripts/**/*.mjs', 'eslint.config.js'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  // Functions passed to page.evaluate() run in the page, with its globals.
+  { files: ['tests/**/*.mjs', 'benches/**/*.mjs'], rules: { 'no-undef': 'off' } },
+  { rules: { 'no-unused-vars': ['error', { caughtErrors: 'none' }] } },
+];

@@ -96,7 +96,7 @@ async function pickBoth(url, evaluate = () => null) {
         timeout: 30_000,
       });
     } catch (err) {
-      throw new Error(`${err.message}\nfailed requests: ${failed.join('; ')}\npage errors: ${errors.join('; ')}`);
+      throw new Error(`${err.message}\nfailed requests: ${failed.join('; ')}\npage errors: ${errors.join('; ')}`, { cause: err });
     }
     const kept = await page.evaluate(() => [...document.querySelector('#file').files].map((f) => f.name));
     const value = await page.evaluate(evaluate);
@@ -251,4 +251,17 @@ describe('the package on another origin (a CDN)', () => {
       cdn.close();
     }
   });
+});
+
+test('prescreen/node from the tarball screens files with the same wasm', async () => {
+  // Resolved the way a Node backend's `import 'prescreen/node'` is: through
+  // the installed package's exports.
+  const node = await import(import.meta.resolve('prescreen/node'));
+  assert.equal(fileURLToPath(import.meta.resolve('prescreen/node')), join(PACKAGE, 'pkg/node.js'));
+  const screener = await node.createScreener({ filter, policy: { pdq: 'block' } });
+  const listed = await screener.screenFile(LISTED);
+  const unlisted = await screener.screenFile(UNLISTED);
+  assert.equal(listed.verdict, 'block');
+  assert.equal(listed.allowed, false);
+  assert.equal(unlisted.allowed, true);
 });

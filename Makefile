@@ -8,12 +8,12 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js wasm-pkg cli demo bench-browser eval eval-smoke
+.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js test-apps wasm-pkg cli demo bench-browser eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-js test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node eval-smoke
+test: setup test-js test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-apps eval-smoke
 
 # The whole suite natively (core, filter, CLI).
 test-native:
@@ -61,6 +61,11 @@ test-js: wasm-pkg
 # prescreen/node (the package's wasm in Node, its Express middleware) against the native CLI.
 test-node: wasm-pkg cli
 	node --test tests/node/
+
+# The Uppy plugin in a real Uppy 6 page (esbuild) and the React example (Vite 7),
+# pinned by tests/apps/package-lock.json, in Chromium against `prescreen serve`.
+test-apps: wasm-pkg cli
+	node --test --test-concurrency=1 tests/apps/
 
 # Sizes and per-image screening times: browser (worker) vs native CLI vs createImageBitmap.
 bench-browser: wasm-pkg cli

@@ -19,7 +19,7 @@ export type PrescreenPluginOptions<M extends Meta = Meta, B extends Body = Body>
   remote?: 'block' | 'allow';
   /** How long Uppy's Informer shows a message about a file, in ms (default 10000). */
   infoDuration?: number;
-  /** Called with each file's result once it is screened (before a refused file is removed). */
+  /** Called with each file's result once it is screened (after a refused file was removed). */
   onResult?: (result: ScreenResult, file: UppyFile<M, B>) => void;
 };
 

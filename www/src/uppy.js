@@ -58,6 +58,16 @@ export default class PrescreenPlugin {
   #screenerOptions;
   #given;
 
+  /**
+   * @param {any} uppy The Uppy instance (`uppy.use()` passes it).
+   * @param {Partial<import('./index.js').ScreenerOptions> & {
+   *   id?: string,
+   *   screener?: import('./index.js').Screener | Promise<import('./index.js').Screener>,
+   *   remote?: 'block' | 'allow',
+   *   infoDuration?: number,
+   *   onResult?: (result: import('./index.js').ScreenResult, file: any) => void,
+   * }} [options]
+   */
   constructor(uppy, { id = 'Prescreen', screener, remote = 'block', infoDuration = 10_000, onResult, ...screenerOptions } = {}) {
     if (!REMOTE_CHOICES.includes(remote)) throw new TypeError(`prescreen: remote must be one of ${REMOTE_CHOICES.join(', ')}`);
     /** The Uppy instance this plugin belongs to. */
@@ -186,13 +196,18 @@ export default class PrescreenPlugin {
   #settle(id, result) {
     const file = this.uppy.getFile(id);
     if (!this.#installed || !file) return result;
-    this.opts.onResult?.(result, file);
     const message = file.isRemote ? describeRemote(result) : describe(result);
     if (!result.allowed) {
       this.uppy.info(message, 'error', this.opts.infoDuration);
       this.#remove(id, message);
     } else if (result.flagged) {
       this.uppy.info(message, 'warning', this.opts.infoDuration);
+    }
+    try {
+      this.opts.onResult?.(result, file);
+    } catch (err) {
+      // The page's callback cannot change the verdict, nor stop the removal.
+      console.error(err);
     }
     return result;
   }

@@ -10,9 +10,10 @@ import { buildFilter, launchBrowser, startServer, testImages, sha256 } from '../
 export { launchBrowser, sha256 };
 
 const image = testImages();
-/** The test image the page's filter lists, and one it does not. */
+/** The test image the page's filter lists, and two it does not. */
 export const LISTED = image('listed.jpg');
 export const UNLISTED = image('unlisted.jpg');
+export const OTHER = image('many-00.jpg');
 
 /** Starts the server and builds the page's filter: `{ server, pageFilter, uploads(), stop() }`. */
 export async function startBackend() {

@@ -3,8 +3,9 @@
 // `prescreen serve`: a listed file never reaches the server and the
 // Dashboard says why, an unlisted one arrives byte for byte, whatever the
 // path to the upload (the upload button, autoProceed before the filter has
-// loaded, files added before the plugin, a retry after the bytes were
-// replaced, a bundled upload) and when the filter fails to load.
+// loaded, a file removed while the upload waits, files added before the
+// plugin, a retry after the bytes were replaced, a bundled upload) and when
+// the filter fails to load.
 // Run: node --test tests/apps/ (make test-apps; needs make wasm-pkg cli).
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUppyPage } from './uppy/build.mjs';
-import { LISTED, UNLISTED, arrived, filterRoute, launchBrowser, serveDir, startBackend } from './pages.mjs';
+import { LISTED, OTHER, UNLISTED, arrived, filterRoute, launchBrowser, serveDir, startBackend } from './pages.mjs';
 
 const PACKAGE_VERSION = JSON.parse(readFileSync(new URL('../../www/package.json', import.meta.url), 'utf8')).version;
 
@@ -116,6 +117,21 @@ describe('the Uppy plugin', { timeout: 120_000 }, () => {
     assert.deepEqual(await names(page), []);
     assert.deepEqual(posts, []);
     assert.deepEqual(await sent(), []);
+    await context.close();
+  });
+
+  test('a file removed while its upload waits for verdicts is not sent; the rest is', async () => {
+    const { context, page, posts, sent } = await openUppy('', { ms: 2500 });
+    await pick(page, [LISTED, UNLISTED, OTHER]);
+    const successful = await page.evaluate(async () => {
+      const upload = uppy.upload();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      uppy.removeFile(uppy.getFiles().find((f) => f.name === 'many-00.jpg').id);
+      return (await upload).successful.map((f) => f.name);
+    });
+    assert.deepEqual(successful, ['unlisted.jpg']);
+    assert.deepEqual(await sent(), [arrived(UNLISTED)]);
+    assert.equal(posts.length, 1);
     await context.close();
   });
 

@@ -1,7 +1,7 @@
 // An Uppy plugin that screens files before Uppy uploads them. Each file is
 // screened as it is added; files the policy refuses are removed from Uppy,
 // with the reason shown in its Dashboard (`uppy.info`); and a preprocessor
-// holds every upload (a click, autoProceed, a retry, a restored upload)
+// holds every upload (a click, autoProceed, a retry, `upload()` by script)
 // until each of its files has a verdict that allows it, for the bytes Uppy
 // holds at that moment. If the screener cannot load, `policy.filterFailure`
 // decides (fail-closed by default: nothing is uploaded). It needs nothing
@@ -251,7 +251,13 @@ export default class PrescreenPlugin {
     if (refused.length > 0) {
       // Still in Uppy: the uploader could not drop them. Nothing of this
       // upload is sent; they are removed once Uppy has dropped it.
-      setTimeout(() => this.uppy.removeFiles(refused.filter((id) => this.uppy.getFile(id))));
+      setTimeout(() => {
+        try {
+          this.uppy.removeFiles(refused.filter((id) => this.uppy.getFile(id)));
+        } catch {
+          // Held by another running upload, whose preprocessor refuses them too.
+        }
+      });
       throw new Error('prescreen: this upload held files the policy refuses; nothing was sent');
     }
   };

@@ -8,12 +8,12 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js test-bundlers wasm-pkg npm-pack cli demo bench-browser eval eval-smoke
+.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js test-bundlers test-apps wasm-pkg npm-pack cli demo bench-browser eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-js test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-bundlers eval-smoke
+test: setup test-js test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-bundlers test-apps eval-smoke
 
 # The whole suite natively (core, filter, CLI).
 test-native:
@@ -77,6 +77,13 @@ test-node: wasm-pkg cli
 # the package served from a second (CDN) origin.
 test-bundlers: npm-pack cli
 	node --test --test-concurrency=1 tests/bundlers/
+
+# The Uppy plugin in a real Uppy 6 page (esbuild) and the React example (Vite 7),
+# pinned by tests/apps/package-lock.json, in Chromium against `prescreen serve`;
+# and the plugin's types against Uppy's own under tsc --strict.
+test-apps: wasm-pkg cli
+	node_modules/.bin/tsc -p tests/apps
+	node --test --test-concurrency=1 tests/apps/
 
 # Sizes and per-image screening times: browser (worker) vs native CLI vs createImageBitmap.
 bench-browser: wasm-pkg cli

@@ -58,6 +58,13 @@ if [ ! -d tests/bundlers/node_modules/vite ] || [ tests/bundlers/package-lock.js
   (cd tests/bundlers && npm ci --no-audit --no-fund)
 fi
 
+# The app tests' own packages (Uppy, React, Vite), pinned by tests/apps/package-lock.json.
+if [ ! -d tests/apps/node_modules/@uppy/core ] || [ ! -d tests/apps/node_modules/vite ] \
+   || [ tests/apps/package-lock.json -nt tests/apps/node_modules/.package-lock.json ]; then
+  say "installing the app tests' npm packages (Uppy, React, Vite)"
+  npm ci --prefix tests/apps --no-audit --no-fund
+fi
+
 # Pillow and numpy draw the generated test images (scripts/gen_images.py); the
 # evaluation (eval/) also uses pdqhash and matplotlib, pinned in its requirements.
 if ! python3 -c 'import PIL, numpy, pdqhash, matplotlib' 2>/dev/null; then

@@ -81,7 +81,7 @@ test-bundlers: npm-pack cli
 # The Uppy plugin in a real Uppy 6 page (esbuild) and the React example (Vite 7),
 # pinned by tests/apps/package-lock.json, in Chromium against `prescreen serve`;
 # and the plugin's types against Uppy's own under tsc --strict.
-test-apps: wasm-pkg cli
+test-apps: npm-pack cli
 	node_modules/.bin/tsc -p tests/apps
 	node --test --test-concurrency=1 tests/apps/
 

@@ -3,11 +3,24 @@
 // screens with its demo filter (which lists neither image, so whatever
 // leaves the page is stored and `/api/uploads` shows exactly what did), and
 // a built app served on the server's origin through Playwright routes.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildFilter, launchBrowser, startServer, testImages, sha256 } from '../e2e/harness.mjs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT, buildFilter, launchBrowser, startServer, testImages, sha256 } from '../e2e/harness.mjs';
 
 export { launchBrowser, sha256 };
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const TARGET = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(ROOT, 'target');
+
+/** Installs the packed tarball (`make npm-pack`) into the apps, as a web developer would. */
+export function installPackage() {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'www/package.json'), 'utf8'));
+  const tarball = join(TARGET, 'npm', `prescreen-${version}.tgz`);
+  if (!existsSync(tarball)) throw new Error(`${tarball} missing: run make npm-pack`);
+  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: HERE, stdio: 'pipe' });
+}
 
 const image = testImages();
 /** The test image the page's filter lists, and two it does not. */

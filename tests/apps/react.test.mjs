@@ -4,7 +4,7 @@
 // filter is still loading wait for it, a listed file is refused and shown as
 // such, an unlisted one is uploaded byte for byte; when the filter cannot
 // load nothing can be uploaded.
-// Run: node --test tests/apps/ (make test-apps; needs make wasm-pkg cli).
+// Run: node --test tests/apps/ (make test-apps; needs make npm-pack cli).
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { LISTED, UNLISTED, arrived, filterRoute, launchBrowser, serveDir, startBackend } from './pages.mjs';
+import { LISTED, UNLISTED, arrived, filterRoute, installPackage, launchBrowser, serveDir, startBackend } from './pages.mjs';
 
 let backend;
 let browser;
@@ -20,6 +20,7 @@ let dir;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'prescreen-react-'));
+  installPackage();
   const app = build({
     root: fileURLToPath(new URL('react/', import.meta.url)),
     base: '/react/',

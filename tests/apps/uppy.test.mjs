@@ -6,14 +6,14 @@
 // loaded, a file removed while the upload waits, files added before the
 // plugin, a retry after the bytes were replaced, a bundled upload) and when
 // the filter fails to load.
-// Run: node --test tests/apps/ (make test-apps; needs make wasm-pkg cli).
+// Run: node --test tests/apps/ (make test-apps; needs make npm-pack cli).
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUppyPage } from './uppy/build.mjs';
-import { LISTED, OTHER, UNLISTED, arrived, filterRoute, launchBrowser, serveDir, startBackend } from './pages.mjs';
+import { LISTED, OTHER, UNLISTED, arrived, filterRoute, installPackage, launchBrowser, serveDir, startBackend } from './pages.mjs';
 
 const PACKAGE_VERSION = JSON.parse(readFileSync(new URL('../../www/package.json', import.meta.url), 'utf8')).version;
 
@@ -23,6 +23,7 @@ let dir;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'prescreen-uppy-'));
+  installPackage();
   [backend, browser] = await Promise.all([startBackend(), launchBrowser(), buildUppyPage(dir)]);
 });
 

@@ -1,24 +1,13 @@
-// Bundles the Uppy page with esbuild into `outdir` (index.html, main.js, main.css).
+// Bundles the Uppy page with esbuild into `outdir` (index.html, main.js,
+// main.css). `prescreen/uppy` and `prescreen` come from the packed tarball the
+// test installs; esbuild leaves `new URL('./…', import.meta.url)` as it is, so
+// the worker and both .wasm files are copied next to the bundle (the esbuild
+// recipe in docs/EMBED.md).
 import { build } from 'esbuild';
 import { copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-
-/**
- * Where `prescreen/uppy` comes from: www/src/uppy.js, whose `./index.js` is
- * the built package that `prescreen serve` serves at /pkg/ (www/pkg/), left
- * out of the bundle. Installing the packed tarball replaces this.
- */
-const builtPackage = {
-  name: 'built-package',
-  setup(b) {
-    b.onResolve({ filter: /^prescreen\/uppy$/ }, () => ({ path: here('../../../www/src/uppy.js') }));
-    b.onResolve({ filter: /^\.\/index\.js$/ }, (args) =>
-      args.importer.endsWith('/www/src/uppy.js') ? { path: '/pkg/index.js', external: true } : undefined,
-    );
-  },
-};
 
 /** Builds the page into `outdir`. */
 export async function buildUppyPage(outdir) {
@@ -26,10 +15,13 @@ export async function buildUppyPage(outdir) {
     entryPoints: [here('main.js')],
     bundle: true,
     format: 'esm',
+    splitting: true,
     minify: true,
     outdir,
-    plugins: [builtPackage],
     logLevel: 'warning',
   });
   copyFileSync(here('index.html'), `${outdir}/index.html`);
+  for (const file of ['worker.js', 'prescreen_wasm_bg.wasm', 'prescreen_wasm_bg.simd.wasm']) {
+    copyFileSync(fileURLToPath(import.meta.resolve(`prescreen/${file}`)), `${outdir}/${file}`);
+  }
 }

@@ -1,6 +1,6 @@
 //! Screening: hashes of one file + a filter + a policy -> a verdict with reasons.
 
-use crate::decode::{decode_for_pdq, DecodeMode, Decoded, Limits};
+use crate::decode::{decode_for_pdq, Damage, DecodeMode, Decoded, Limits};
 use crate::digest::{Digester, Digests};
 use crate::error::Error;
 use crate::filter::{DigestKind, Filter};
@@ -43,6 +43,31 @@ pub enum PdqAction {
     Block,
 }
 
+/// What a file that could not be screened perceptually
+/// ([`Verdict::Unscreenable`]) leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnscreenableAction {
+    /// It passes as if nothing matched.
+    Allow,
+    /// It is flagged for review: a file that could not be screened is never
+    /// silently clean. By default.
+    #[default]
+    Flag,
+    /// It is refused like a blocked file.
+    Block,
+}
+
+impl UnscreenableAction {
+    /// The stable lower-case name: `allow`, `flag`, `block`.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnscreenableAction::Allow => "allow",
+            UnscreenableAction::Flag => "flag",
+            UnscreenableAction::Block => "block",
+        }
+    }
+}
+
 /// The screening policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -60,6 +85,9 @@ pub struct Policy {
     /// into [`DecodeMode::Fast`] (hashes up to a few bits from exact on
     /// large baseline JPEGs; docs/DESIGN-decoding.md).
     pub decode: DecodeMode,
+    /// What an unscreenable file leads to ([`Screening::action`]). By
+    /// default, [`UnscreenableAction::Flag`].
+    pub unscreenable: UnscreenableAction,
 }
 
 impl Default for Policy {
@@ -69,6 +97,7 @@ impl Default for Policy {
             min_quality: 50,
             extra_variants: ExtraVariants::default(),
             decode: DecodeMode::Exact,
+            unscreenable: UnscreenableAction::Flag,
         }
     }
 }
@@ -92,6 +121,10 @@ pub enum Reason {
 pub struct Screening {
     /// The decision.
     pub verdict: Verdict,
+    /// What to do with the file: the verdict, with [`Verdict::Unscreenable`]
+    /// turned into [`Verdict::Allow`], [`Verdict::Flag`] or
+    /// [`Verdict::Block`] by [`Policy::unscreenable`]. Never `Unscreenable`.
+    pub action: Verdict,
     /// Every reason that contributed, matches first.
     pub reasons: Vec<Reason>,
     /// The file's digests, when the bytes were available.
@@ -100,6 +133,9 @@ pub struct Screening {
     pub pdq: Option<Pdq>,
     /// The decoded image's width and height.
     pub size: Option<(u32, u32)>,
+    /// `Some` when the image was decoded from a damaged file, as a browser
+    /// shows it ([`Decoded::damaged`]); it was hashed and matched like any other.
+    pub damaged: Option<Damage>,
     /// Every PDQ query made, in order (empty when no perceptual check ran).
     pub queries: Vec<PdqQuery>,
 }
@@ -177,8 +213,11 @@ impl<B: AsRef<[u8]>> Screener<B> {
         digests: Option<&Digests>,
         image: Option<std::result::Result<&Decoded, &Error>>,
     ) -> Screening {
-        let declared = image.and_then(|r| r.ok()).map(|d| d.size);
-        self.screen_with(digests, image.map(|r| r.map(|d| d.pixels.view())), declared)
+        let decoded = image.and_then(|r| r.ok());
+        let mut screening =
+            self.screen_with(digests, image.map(|r| r.map(|d| d.pixels.view())), decoded.map(|d| d.size));
+        screening.damaged = decoded.and_then(|d| d.damaged);
+        screening
     }
 
     /// Screens raw pixels only (no file bytes, so no digests).
@@ -227,7 +266,13 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }
         }
         let verdict = self.verdict(&reasons, perceptual_checked);
-        Screening { verdict, reasons, digests: digests.copied(), pdq, size, queries }
+        let action = match (verdict, self.policy.unscreenable) {
+            (Verdict::Unscreenable, UnscreenableAction::Allow) => Verdict::Allow,
+            (Verdict::Unscreenable, UnscreenableAction::Flag) => Verdict::Flag,
+            (Verdict::Unscreenable, UnscreenableAction::Block) => Verdict::Block,
+            (decided, _) => decided,
+        };
+        Screening { verdict, action, reasons, digests: digests.copied(), pdq, size, damaged: None, queries }
     }
 
     /// The kinds whose digest is listed. A kind the filter has but `d` lacks

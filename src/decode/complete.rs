@@ -15,7 +15,7 @@ use super::Format;
 /// the decoder then reports the file as corrupt.
 pub(crate) fn ends_early(format: Format, bytes: &[u8]) -> bool {
     let walk = match format {
-        Format::Jpeg => jpeg(bytes),
+        Format::Jpeg => return jpeg_framing(bytes).cut_off,
         Format::Png => png(bytes),
         Format::Gif => gif(bytes),
         Format::WebP => webp(bytes),
@@ -45,38 +45,57 @@ fn le32(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from(u32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]])))
 }
 
+/// What the walk over a JPEG's marker segments found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct JpegFraming {
+    /// Whether the bytes end before EOI.
+    pub(crate) cut_off: bool,
+    /// The scans (SOS segments) met on the way.
+    pub(crate) scans: u32,
+    /// For a cut-off file with scan data: how many of its bytes an EOI
+    /// marker can follow (the end of the scan data where the cut fell in
+    /// it, or the start of the segment it fell in); `None` when the bytes
+    /// end before the first scan's data.
+    pub(crate) close_at: Option<usize>,
+}
+
 /// JPEG: marker segments from SOI to EOI, skipping entropy-coded scan data.
-fn jpeg(bytes: &[u8]) -> Walk {
+pub(crate) fn jpeg_framing(bytes: &[u8]) -> JpegFraming {
+    let mut scans = 0;
+    let intact = |scans| JpegFraming { cut_off: false, scans, close_at: None };
+    let cut = |scans, at| JpegFraming { cut_off: true, scans, close_at: (scans > 0).then_some(at) };
     let mut pos = 2; // after SOI
     loop {
+        let segment = pos;
         match bytes.get(pos) {
-            None => return Walk::CutOff,
+            None => return cut(scans, segment),
             Some(0xFF) => {}
-            Some(_) => return Walk::Intact, // garbage between segments: the decoder's call
+            Some(_) => return intact(scans), // garbage between segments: the decoder's call
         }
         while bytes.get(pos) == Some(&0xFF) {
             pos += 1; // a marker may be preceded by any number of fill bytes
         }
-        let Some(&marker) = bytes.get(pos) else { return Walk::CutOff };
+        let Some(&marker) = bytes.get(pos) else { return cut(scans, segment) };
         pos += 1;
         match marker {
-            0xD9 => return Walk::Intact, // EOI
+            0xD9 => return intact(scans), // EOI
             0x01 | 0xD0..=0xD8 => continue, // TEM, RSTn, SOI: no length
-            0x00 => return Walk::Intact,
+            0x00 => return intact(scans),
             _ => {}
         }
-        let Some(length) = be16(bytes, pos) else { return Walk::CutOff };
+        let Some(length) = be16(bytes, pos) else { return cut(scans, segment) };
         if length < 2 {
-            return Walk::Intact;
+            return intact(scans);
         }
         pos += length;
         if pos > bytes.len() {
-            return Walk::CutOff;
+            return cut(scans, segment);
         }
         if marker == 0xDA {
+            scans += 1;
             match skip_scan(bytes, pos) {
                 Some(next_marker) => pos = next_marker,
-                None => return Walk::CutOff,
+                None => return cut(scans, bytes.len()),
             }
         }
     }
@@ -275,7 +294,7 @@ mod tests {
     const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x04ab\xFF\xDA\x00\x03x\x12\xFF\x00\x34\xFF\xD0\x56\xFF\xFF\xD9";
 
     #[test]
-    fn jpeg_framing() {
+    fn jpeg_cut_offs() {
         assert!(!ends_early(Format::Jpeg, JPEG));
         for cut in 2..JPEG.len() {
             assert!(ends_early(Format::Jpeg, &JPEG[..cut]), "cut at {cut}");
@@ -283,6 +302,25 @@ mod tests {
         let mut trailing = JPEG.to_vec();
         trailing.extend_from_slice(b"junk after EOI");
         assert!(!ends_early(Format::Jpeg, &trailing));
+    }
+
+    #[test]
+    fn where_a_cut_jpeg_can_be_closed() {
+        let scan = JPEG.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        let data = scan + 5; // after SOS and its 3-byte body
+        assert_eq!(jpeg_framing(JPEG), JpegFraming { cut_off: false, scans: 1, close_at: None });
+        for cut in 2..data {
+            assert_eq!(jpeg_framing(&JPEG[..cut]).close_at, None, "cut at {cut}: no scan data yet");
+        }
+        for cut in data..JPEG.len() {
+            let framing = jpeg_framing(&JPEG[..cut]);
+            assert_eq!((framing.cut_off, framing.close_at), (true, Some(cut)), "cut at {cut}");
+        }
+        // A cut inside a segment after the scan closes before that segment.
+        let mut two = JPEG[..JPEG.len() - 2].to_vec();
+        let second = two.len();
+        two.extend_from_slice(b"\xFF\xC4\x00\x10abc");
+        assert_eq!(jpeg_framing(&two), JpegFraming { cut_off: true, scans: 1, close_at: Some(second) });
     }
 
     #[test]

@@ -153,6 +153,9 @@ pub(crate) fn decode_damaged(bytes: &[u8], close_at: usize, limits: &Limits, red
     closed.extend_from_slice(kept);
     closed.extend_from_slice(&[0xFF, 0xD9]);
     let arrived = baseline::rows_arrived(kept).map_err(cut_off)?;
+    if arrived.is_some_and(|(rows, _)| rows == 0) {
+        return Err(Error::Truncated); // not one row of MCUs: nothing a browser would show
+    }
     let reduced = if reduce { decode_reduced(&closed, limits).map_err(cut_off)? } else { None };
     let mut image = match reduced {
         Some(image) => image,

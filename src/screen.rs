@@ -18,7 +18,8 @@ pub enum Verdict {
     /// Nothing matched and every check the filter asks for could run.
     Allow,
     /// Nothing matched, but the perceptual check could not run (not an image,
-    /// undecodable, over the limits, or too little detail for PDQ).
+    /// undecodable, over the limits, or too little detail for PDQ), or ran
+    /// only on the part of a picture a cut-off file holds.
     Unscreenable,
 }
 
@@ -114,6 +115,9 @@ pub enum Reason {
     LowQuality(u8),
     /// The file could not be decoded as an image: no perceptual check.
     NotDecoded(Error),
+    /// The image was cut off ([`Damage::Truncated`]): its hash, of the rows
+    /// that arrived, did not match, but the whole picture was never seen.
+    Incomplete(Damage),
 }
 
 /// The full result of screening one file.
@@ -217,6 +221,13 @@ impl<B: AsRef<[u8]>> Screener<B> {
         let mut screening =
             self.screen_with(digests, image.map(|r| r.map(|d| d.pixels.view())), decoded.map(|d| d.size));
         screening.damaged = decoded.and_then(|d| d.damaged);
+        // A cut that moves the hash out of reach (a band of rows gone, as with
+        // a crop) must not make the rest of a listed picture clean.
+        if screening.damaged == Some(Damage::Truncated) && screening.verdict == Verdict::Allow {
+            screening.reasons.push(Reason::Incomplete(Damage::Truncated));
+            screening.verdict = Verdict::Unscreenable;
+            screening.action = self.unscreenable_action();
+        }
         screening
     }
 
@@ -266,12 +277,7 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }
         }
         let verdict = self.verdict(&reasons, perceptual_checked);
-        let action = match (verdict, self.policy.unscreenable) {
-            (Verdict::Unscreenable, UnscreenableAction::Allow) => Verdict::Allow,
-            (Verdict::Unscreenable, UnscreenableAction::Flag) => Verdict::Flag,
-            (Verdict::Unscreenable, UnscreenableAction::Block) => Verdict::Block,
-            (decided, _) => decided,
-        };
+        let action = if verdict == Verdict::Unscreenable { self.unscreenable_action() } else { verdict };
         Screening { verdict, action, reasons, digests: digests.copied(), pdq, size, damaged: None, queries }
     }
 
@@ -324,6 +330,15 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }));
         }
         unturned
+    }
+
+    /// What [`Policy::unscreenable`] makes of an unscreenable file.
+    fn unscreenable_action(&self) -> Verdict {
+        match self.policy.unscreenable {
+            UnscreenableAction::Allow => Verdict::Allow,
+            UnscreenableAction::Flag => Verdict::Flag,
+            UnscreenableAction::Block => Verdict::Block,
+        }
     }
 
     fn verdict(&self, reasons: &[Reason], perceptual_checked: bool) -> Verdict {

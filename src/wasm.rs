@@ -302,7 +302,8 @@ fn screening_object(s: &Screening) -> Object {
 }
 
 /// `{ kind: "digest", digest }`, `{ kind: "pdq", variant }`,
-/// `{ kind: "low-quality", quality }` or `{ kind: "not-decoded", code, message }`.
+/// `{ kind: "low-quality", quality }`, `{ kind: "not-decoded", code, message }`
+/// or `{ kind: "incomplete", damage }`.
 fn reason_object(reason: &Reason) -> Object {
     let o = Object::new();
     match reason {
@@ -322,6 +323,10 @@ fn reason_object(reason: &Reason) -> Object {
             set(&o, "kind", "not-decoded");
             set(&o, "code", err.code());
             set(&o, "message", err.to_string());
+        }
+        Reason::Incomplete(damage) => {
+            set(&o, "kind", "incomplete");
+            set(&o, "damage", damage.name());
         }
     }
     o

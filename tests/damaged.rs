@@ -9,7 +9,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use prescreen::pdq;
 use prescreen::{
-    decode, decode_for_pdq, Damage, DecodeMode, Filter, FilterBuilder, Limits, PdqAction, Policy, Screener,
+    decode, decode_for_pdq, Damage, DecodeMode, Filter, FilterBuilder, Limits, PdqAction, Policy, Reason, Screener,
     UnscreenableAction, Verdict,
 };
 
@@ -31,7 +31,8 @@ const LISTED: [(&str, &[u8]); 5] = [
 /// Each damaged copy, the damage it must decode with (`None`: no pixels),
 /// and whether PDQ must still match it at the default radius (8). The cuts
 /// of 10% lose a band of rows as tall as a 10% crop, which moves the hash
-/// 24-34 bits (docs/DAMAGED.md): decoded and hashed, not matched.
+/// 24-34 bits (docs/DAMAGED.md): decoded and hashed, not matched, and so
+/// unscreenable (part of the picture was never seen).
 const COPIES: [((&str, &[u8]), Option<Damage>, bool); 9] = [
     (file!("jpeg-no-eoi.jpg"), Some(Damage::MissingEnd), true),
     (file!("jpeg-cut-1pct.jpg"), Some(Damage::Truncated), true),
@@ -82,7 +83,7 @@ fn damaged_copies_are_caught_or_flagged_as_unscreenable() {
                     (None, _, _) => (Verdict::Unscreenable, Verdict::Flag),
                     (Some(_), true, PdqAction::Flag) => (Verdict::Flag, Verdict::Flag),
                     (Some(_), true, PdqAction::Block) => (Verdict::Block, Verdict::Block),
-                    (Some(_), false, _) => (Verdict::Allow, Verdict::Allow),
+                    (Some(_), false, _) => (Verdict::Unscreenable, Verdict::Flag),
                 };
                 assert_eq!((s.verdict, s.action), expected, "{name} {pdq_action:?} {decode:?}");
             }
@@ -92,15 +93,19 @@ fn damaged_copies_are_caught_or_flagged_as_unscreenable() {
 
 #[test]
 fn the_unscreenable_action_follows_the_policy() {
-    let (name, webp) = COPIES[8].0;
-    for (unscreenable, action) in [
-        (UnscreenableAction::Allow, Verdict::Allow),
-        (UnscreenableAction::Flag, Verdict::Flag),
-        (UnscreenableAction::Block, Verdict::Block),
-    ] {
-        let s = screener(Policy { unscreenable, ..Policy::default() }).screen_bytes(webp);
-        assert_eq!((s.verdict, s.action), (Verdict::Unscreenable, action), "{name}");
+    for (name, bytes) in [COPIES[8].0, COPIES[2].0] {
+        for (unscreenable, action) in [
+            (UnscreenableAction::Allow, Verdict::Allow),
+            (UnscreenableAction::Flag, Verdict::Flag),
+            (UnscreenableAction::Block, Verdict::Block),
+        ] {
+            let s = screener(Policy { unscreenable, ..Policy::default() }).screen_bytes(bytes);
+            assert_eq!((s.verdict, s.action), (Verdict::Unscreenable, action), "{name}");
+        }
     }
+    let s = screener(Policy::default()).screen_bytes(COPIES[2].0 .1);
+    assert_eq!(s.reasons, [Reason::Incomplete(Damage::Truncated)]);
+    assert!(s.pdq.is_some(), "the rows that arrived were hashed");
     // A listed original is decided by its match, whatever the unscreenable action.
     let s = screener(Policy { unscreenable: UnscreenableAction::Block, ..Policy::default() }).screen_bytes(LISTED[0].1);
     assert_eq!((s.verdict, s.action), (Verdict::Flag, Verdict::Flag));

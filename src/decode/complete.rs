@@ -52,6 +52,10 @@ pub(crate) struct JpegFraming {
     pub(crate) cut_off: bool,
     /// The scans (SOS segments) met on the way.
     pub(crate) scans: u32,
+    /// Whether a DC Huffman table holds a symbol over 15 (a difference of
+    /// more than 15 bits), which libjpeg (so Chromium) and zune-jpeg refuse
+    /// and jpeg-decoder accepts until the symbol is used.
+    pub(crate) bad_dc_table: bool,
     /// For a cut-off file with scan data: how many of its bytes an EOI
     /// marker can follow (the end of the scan data where the cut fell in
     /// it, or the start of the segment it fell in); `None` when the bytes
@@ -61,44 +65,65 @@ pub(crate) struct JpegFraming {
 
 /// JPEG: marker segments from SOI to EOI, skipping entropy-coded scan data.
 pub(crate) fn jpeg_framing(bytes: &[u8]) -> JpegFraming {
-    let mut scans = 0;
-    let intact = |scans| JpegFraming { cut_off: false, scans, close_at: None };
-    let cut = |scans, at| JpegFraming { cut_off: true, scans, close_at: (scans > 0).then_some(at) };
+    let (mut scans, mut bad_dc_table) = (0, false);
+    let intact = |scans, bad_dc_table| JpegFraming { cut_off: false, scans, bad_dc_table, close_at: None };
+    let cut = |scans, bad_dc_table, at| JpegFraming { cut_off: true, scans, bad_dc_table, close_at: (scans > 0).then_some(at) };
     let mut pos = 2; // after SOI
     loop {
         let segment = pos;
         match bytes.get(pos) {
-            None => return cut(scans, segment),
+            None => return cut(scans, bad_dc_table, segment),
             Some(0xFF) => {}
-            Some(_) => return intact(scans), // garbage between segments: the decoder's call
+            Some(_) => return intact(scans, bad_dc_table), // garbage between segments: the decoder's call
         }
         while bytes.get(pos) == Some(&0xFF) {
             pos += 1; // a marker may be preceded by any number of fill bytes
         }
-        let Some(&marker) = bytes.get(pos) else { return cut(scans, segment) };
+        let Some(&marker) = bytes.get(pos) else { return cut(scans, bad_dc_table, segment) };
         pos += 1;
         match marker {
-            0xD9 => return intact(scans), // EOI
+            0xD9 => return intact(scans, bad_dc_table), // EOI
             0x01 | 0xD0..=0xD8 => continue, // TEM, RSTn, SOI: no length
-            0x00 => return intact(scans),
+            0x00 => return intact(scans, bad_dc_table),
             _ => {}
         }
-        let Some(length) = be16(bytes, pos) else { return cut(scans, segment) };
+        let Some(length) = be16(bytes, pos) else { return cut(scans, bad_dc_table, segment) };
         if length < 2 {
-            return intact(scans);
+            return intact(scans, bad_dc_table);
         }
         pos += length;
         if pos > bytes.len() {
-            return cut(scans, segment);
+            return cut(scans, bad_dc_table, segment);
+        }
+        if marker == 0xC4 {
+            bad_dc_table |= dc_symbol_over_15(&bytes[segment..pos]);
         }
         if marker == 0xDA {
             scans += 1;
             match skip_scan(bytes, pos) {
                 Some(next_marker) => pos = next_marker,
-                None => return cut(scans, bytes.len()),
+                None => return cut(scans, bad_dc_table, bytes.len()),
             }
         }
     }
+}
+
+/// Whether a DHT segment (from its marker on) defines a DC table with a
+/// symbol over 15. A malformed segment answers `false`: the decoders judge it.
+fn dc_symbol_over_15(segment: &[u8]) -> bool {
+    let Some(mut body) = segment.iter().position(|&b| b == 0xC4).and_then(|at| segment.get(at + 3..)) else {
+        return false;
+    };
+    while let Some((&class_id, rest)) = body.split_first() {
+        let Some(counts) = rest.get(..16) else { return false };
+        let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+        let Some(symbols) = rest.get(16..16 + total) else { return false };
+        if class_id >> 4 == 0 && symbols.iter().any(|&s| s > 15) {
+            return true;
+        }
+        body = &rest[16 + total..];
+    }
+    false
 }
 
 /// Skips entropy-coded data from `pos`; the index of the next real marker's
@@ -308,7 +333,7 @@ mod tests {
     fn where_a_cut_jpeg_can_be_closed() {
         let scan = JPEG.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
         let data = scan + 5; // after SOS and its 3-byte body
-        assert_eq!(jpeg_framing(JPEG), JpegFraming { cut_off: false, scans: 1, close_at: None });
+        assert_eq!(jpeg_framing(JPEG), JpegFraming { cut_off: false, scans: 1, bad_dc_table: false, close_at: None });
         for cut in 2..data {
             assert_eq!(jpeg_framing(&JPEG[..cut]).close_at, None, "cut at {cut}: no scan data yet");
         }
@@ -320,7 +345,25 @@ mod tests {
         let mut two = JPEG[..JPEG.len() - 2].to_vec();
         let second = two.len();
         two.extend_from_slice(b"\xFF\xC4\x00\x10abc");
-        assert_eq!(jpeg_framing(&two), JpegFraming { cut_off: true, scans: 1, close_at: Some(second) });
+        assert_eq!(jpeg_framing(&two), JpegFraming { cut_off: true, scans: 1, bad_dc_table: false, close_at: Some(second) });
+    }
+
+    #[test]
+    fn dc_tables_with_symbols_over_15_are_found() {
+        // DHT: class 0 (DC) table 0 with one 1-bit code for symbol 11, then class 1 (AC).
+        let mut dht = b"\xFF\xC4\x00\x26\x00\x01".to_vec();
+        dht.extend_from_slice(&[0; 15]);
+        dht.push(11);
+        dht.extend_from_slice(b"\x10\x01");
+        dht.extend_from_slice(&[0; 15]);
+        dht.push(0xF0);
+        assert!(!dc_symbol_over_15(&dht));
+        dht[21] = 16; // the DC symbol
+        assert!(dc_symbol_over_15(&dht));
+        dht[21] = 11;
+        let last = dht.len() - 1;
+        dht[last] = 0xFA; // AC symbols may be anything up to 0xFF
+        assert!(!dc_symbol_over_15(&dht));
     }
 
     #[test]

@@ -182,6 +182,9 @@ pub fn decode_for_pdq(bytes: &[u8], limits: &Limits, mode: DecodeMode) -> Result
     if format == Format::Jpeg {
         let framing = complete::jpeg_framing(bytes);
         limits.check_scans(framing.scans)?;
+        if framing.bad_dc_table {
+            return Err(Error::Corrupt("a DC Huffman table has a symbol over 15".into()));
+        }
         if framing.cut_off {
             // Decoders do not all notice a cut-off (the JPEG ones pad a short
             // scan), so the framing decides, and the damaged path fills the rows

@@ -200,7 +200,8 @@ impl From<&PdqQuery> for JsonQuery {
 }
 
 /// A reason as JSON: `{"kind": "md5"}`, `{"kind": "pdq", "variant": "flipY"}`,
-/// `{"kind": "low-quality", "quality": 12}`, `{"kind": "not-decoded", "error": {...}}`.
+/// `{"kind": "low-quality", "quality": 12}`, `{"kind": "not-decoded", "error": {...}}`,
+/// `{"kind": "incomplete", "damage": "truncated"}`.
 #[derive(Serialize)]
 struct JsonReason {
     kind: &'static str,
@@ -210,11 +211,13 @@ struct JsonReason {
     quality: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<JsonError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    damage: Option<&'static str>,
 }
 
 impl From<&Reason> for JsonReason {
     fn from(reason: &Reason) -> Self {
-        let mut json = JsonReason { kind: "", variant: None, quality: None, error: None };
+        let mut json = JsonReason { kind: "", variant: None, quality: None, error: None, damage: None };
         match reason {
             Reason::Digest(kind) => json.kind = kind.name(),
             Reason::Pdq(variant) => {
@@ -228,6 +231,10 @@ impl From<&Reason> for JsonReason {
             Reason::NotDecoded(err) => {
                 json.kind = "not-decoded";
                 json.error = Some(JsonError::from(err));
+            }
+            Reason::Incomplete(damage) => {
+                json.kind = "incomplete";
+                json.damage = Some(damage.name());
             }
         }
         json
@@ -300,10 +307,11 @@ fn write_text_line(out: &mut impl Write, result: &FileResult) -> io::Result<()> 
     let reasons: Vec<String> = result
         .reasons
         .iter()
-        .map(|r| match (r.variant, r.quality, &r.error) {
-            (Some(variant), _, _) => format!("pdq:{variant}"),
-            (_, Some(quality), _) => format!("low-quality:{quality}"),
-            (_, _, Some(err)) => format!("not-decoded:{}", err.code),
+        .map(|r| match (r.variant, r.quality, &r.error, r.damage) {
+            (Some(variant), ..) => format!("pdq:{variant}"),
+            (_, Some(quality), ..) => format!("low-quality:{quality}"),
+            (_, _, Some(err), _) => format!("not-decoded:{}", err.code),
+            (.., Some(damage)) => format!("incomplete:{damage}"),
             _ => r.kind.to_string(),
         })
         .collect();

@@ -301,5 +301,6 @@ fn reason_json(reason: &prescreen::Reason) -> Value {
         Reason::Pdq(variant) => json!({ "kind": "pdq", "variant": format!("{variant:?}") }),
         Reason::LowQuality(q) => json!({ "kind": "low-quality", "quality": q }),
         Reason::NotDecoded(err) => json!({ "kind": "not-decoded", "code": err.code(), "message": err.to_string() }),
+        Reason::Incomplete(damage) => json!({ "kind": "incomplete", "damage": damage.name() }),
     }
 }

@@ -4,9 +4,11 @@
 //! scan and succeeds, others report a generic error or succeed when only the
 //! end marker is missing. These walks
 //! follow each container's framing (JPEG markers, PNG chunks, GIF blocks, the
-//! RIFF size) without decoding anything, so that a file cut short is reported
-//! as `truncated` whichever way the decoder reacts. They are linear in the
-//! input and allocate nothing.
+//! RIFF size) without decoding anything, so that a file cut short is known
+//! as such whichever way the decoder reacts (and decoded as damaged, or
+//! refused as `truncated`). On the way, the JPEG walk counts the scans and
+//! checks the DC Huffman tables, for rules every decoding path shares. They
+//! are linear in the input and allocate nothing.
 
 use super::Format;
 

@@ -1,7 +1,8 @@
 //! JPEG decoding with the `jpeg-decoder` crate: at reduced scale (1/4 or
-//! 1/8) for the fast PDQ path everywhere, and at full scale in the wasm32
+//! 1/8) for the fast PDQ path everywhere, at full scale in the wasm32
 //! build, which leaves zune-jpeg (the `image` crate's JPEG decoder) out to
-//! keep the browser download small.
+//! keep the browser download small, and for cut-off files on every build
+//! ([`decode_damaged`]), so they decode alike natively and in the browser.
 //!
 //! The header is read first and the declared size is checked against
 //! [`Limits`] before any scan data is decoded: a full-size output buffer, and

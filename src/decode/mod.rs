@@ -15,19 +15,23 @@
 //! ran out of bytes), [`Error::TooLarge`], [`Error::DecoderLimit`] and
 //! [`Error::Corrupt`].
 //!
-//! A file is `truncated` when it ends before its own framing says it should
+//! A file is cut off when it ends before its own framing says it should
 //! (JPEG markers up to EOI, PNG chunks up to IEND, GIF blocks up to the
-//! trailer, the RIFF size of WebP, the file size in a BMP header), even when
-//! the pixels could be recovered: a JPEG decoder pads a cut-off scan with grey
-//! and would hash a different picture. Bytes after the end are allowed. PNM
+//! trailer, the RIFF size of WebP, the file size in a BMP header): the
+//! framing decides, since a JPEG decoder pads a cut-off scan and would hash
+//! whatever its padding makes. A cut-off JPEG, PNG or GIF, and a PNG whose
+//! CRCs do not match, is decoded as Chromium draws it (`jpeg.rs`,
+//! `partial.rs`): the rows that arrived, the rest black, marked
+//! [`Decoded::damaged`]; one with no whole row, and a cut-off file of
+//! another format, is `truncated`. Bytes after the end are allowed. PNM
 //! has no framing: its decoder reports a short raster as `truncated`.
 //! A GIF decodes to its first frame on the logical screen. The wasm32 build
 //! (the browser package) does not decode PNM: [`Format::decodable`] says so,
 //! and such files are `unsupported-format` there.
 //!
 //! [`decode_for_pdq`] with [`DecodeMode::Fast`] decodes a large baseline
-//! JPEG at 1/4 or 1/8 scale (`scale.rs` picks the reduction, `reduced.rs`
-//! decodes with jpeg-decoder's scaled IDCT): PDQ only samples 512x512 pixels,
+//! JPEG at 1/4 or 1/8 scale (`scale.rs` picks the reduction, `baseline/`
+//! or jpeg-decoder's scaled IDCT in `jpeg.rs` decodes): PDQ only samples 512x512 pixels,
 //! so the hash stays within a few bits of the full decode's, for less time.
 
 mod baseline;

@@ -19,8 +19,11 @@ macro_rules! file {
     };
 }
 
+/// A file's name and bytes.
+type Named = (&'static str, &'static [u8]);
+
 /// The listed originals.
-const LISTED: [(&str, &[u8]); 5] = [
+const LISTED: [Named; 5] = [
     file!("listed.jpg"),
     file!("listed-progressive.jpg"),
     file!("listed.png"),
@@ -33,7 +36,7 @@ const LISTED: [(&str, &[u8]); 5] = [
 /// of 10% lose a band of rows as tall as a 10% crop, which moves the hash
 /// 24-34 bits (docs/DAMAGED.md): decoded and hashed, not matched, and so
 /// unscreenable (part of the picture was never seen).
-const COPIES: [((&str, &[u8]), Option<Damage>, bool); 9] = [
+const COPIES: [(Named, Option<Damage>, bool); 9] = [
     (file!("jpeg-no-eoi.jpg"), Some(Damage::MissingEnd), true),
     (file!("jpeg-cut-1pct.jpg"), Some(Damage::Truncated), true),
     (file!("jpeg-cut-10pct.jpg"), Some(Damage::Truncated), false),

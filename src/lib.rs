@@ -17,7 +17,7 @@ mod variants;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use decode::{decode, decode_for_pdq, sniff, DecodeMode, Decoded, Format, Limits};
+pub use decode::{decode, decode_for_pdq, sniff, Damage, DecodeMode, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};
 pub use error::{Error, Result};
 pub use filter::{
@@ -25,5 +25,5 @@ pub use filter::{
     SignatureStatus, MAX_RADIUS,
 };
 pub use pixels::{Layout, PixelView, Pixels};
-pub use screen::{PdqAction, PdqQuery, Policy, Reason, Screener, Screening, Verdict};
+pub use screen::{PdqAction, PdqQuery, Policy, Reason, Screener, Screening, UnscreenableAction, Verdict};
 pub use variants::{resample_small, trim_uniform_borders, ExtraVariants, Preparation};

@@ -109,4 +109,12 @@ impl Pixels {
     pub fn layout(&self) -> Layout {
         self.layout
     }
+
+    /// Sets every sample of the rows from `row` down to 0 (black): the rows
+    /// of a damaged file that never arrived.
+    pub(crate) fn blank_rows_from(&mut self, row: u32) {
+        let stride = self.width as usize * self.layout.bytes_per_pixel();
+        let start = (row.min(self.height) as usize).saturating_mul(stride);
+        self.data[start..].fill(0);
+    }
 }

@@ -1,6 +1,6 @@
 //! Screening: hashes of one file + a filter + a policy -> a verdict with reasons.
 
-use crate::decode::{decode_for_pdq, DecodeMode, Decoded, Limits};
+use crate::decode::{decode_for_pdq, Damage, DecodeMode, Decoded, Limits};
 use crate::digest::{Digester, Digests};
 use crate::error::Error;
 use crate::filter::{DigestKind, Filter};
@@ -18,7 +18,8 @@ pub enum Verdict {
     /// Nothing matched and every check the filter asks for could run.
     Allow,
     /// Nothing matched, but the perceptual check could not run (not an image,
-    /// undecodable, over the limits, or too little detail for PDQ).
+    /// undecodable, over the limits, or too little detail for PDQ), or ran
+    /// only on the part of a picture a cut-off file holds.
     Unscreenable,
 }
 
@@ -43,6 +44,31 @@ pub enum PdqAction {
     Block,
 }
 
+/// What a file that could not be screened perceptually
+/// ([`Verdict::Unscreenable`]) leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnscreenableAction {
+    /// It passes as if nothing matched.
+    Allow,
+    /// It is flagged for review: a file that could not be screened is never
+    /// silently clean. By default.
+    #[default]
+    Flag,
+    /// It is refused like a blocked file.
+    Block,
+}
+
+impl UnscreenableAction {
+    /// The stable lower-case name: `allow`, `flag`, `block`.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnscreenableAction::Allow => "allow",
+            UnscreenableAction::Flag => "flag",
+            UnscreenableAction::Block => "block",
+        }
+    }
+}
+
 /// The screening policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -60,6 +86,9 @@ pub struct Policy {
     /// into [`DecodeMode::Fast`] (hashes up to a few bits from exact on
     /// large baseline JPEGs; docs/DESIGN-decoding.md).
     pub decode: DecodeMode,
+    /// What an unscreenable file leads to ([`Screening::action`]). By
+    /// default, [`UnscreenableAction::Flag`].
+    pub unscreenable: UnscreenableAction,
 }
 
 impl Default for Policy {
@@ -69,6 +98,7 @@ impl Default for Policy {
             min_quality: 50,
             extra_variants: ExtraVariants::default(),
             decode: DecodeMode::Exact,
+            unscreenable: UnscreenableAction::Flag,
         }
     }
 }
@@ -85,6 +115,9 @@ pub enum Reason {
     LowQuality(u8),
     /// The file could not be decoded as an image: no perceptual check.
     NotDecoded(Error),
+    /// The image was cut off ([`Damage::Truncated`]): its hash, of the rows
+    /// that arrived, did not match, but the whole picture was never seen.
+    Incomplete(Damage),
 }
 
 /// The full result of screening one file.
@@ -92,6 +125,10 @@ pub enum Reason {
 pub struct Screening {
     /// The decision.
     pub verdict: Verdict,
+    /// What to do with the file: the verdict, with [`Verdict::Unscreenable`]
+    /// turned into [`Verdict::Allow`], [`Verdict::Flag`] or
+    /// [`Verdict::Block`] by [`Policy::unscreenable`]. Never `Unscreenable`.
+    pub action: Verdict,
     /// Every reason that contributed, matches first.
     pub reasons: Vec<Reason>,
     /// The file's digests, when the bytes were available.
@@ -100,6 +137,9 @@ pub struct Screening {
     pub pdq: Option<Pdq>,
     /// The decoded image's width and height.
     pub size: Option<(u32, u32)>,
+    /// `Some` when the image was decoded from a damaged file, as a browser
+    /// shows it ([`Decoded::damaged`]); it was hashed and matched like any other.
+    pub damaged: Option<Damage>,
     /// Every PDQ query made, in order (empty when no perceptual check ran).
     pub queries: Vec<PdqQuery>,
 }
@@ -177,8 +217,18 @@ impl<B: AsRef<[u8]>> Screener<B> {
         digests: Option<&Digests>,
         image: Option<std::result::Result<&Decoded, &Error>>,
     ) -> Screening {
-        let declared = image.and_then(|r| r.ok()).map(|d| d.size);
-        self.screen_with(digests, image.map(|r| r.map(|d| d.pixels.view())), declared)
+        let decoded = image.and_then(|r| r.ok());
+        let mut screening =
+            self.screen_with(digests, image.map(|r| r.map(|d| d.pixels.view())), decoded.map(|d| d.size));
+        screening.damaged = decoded.and_then(|d| d.damaged);
+        // A cut that moves the hash out of reach (a band of rows gone, as with
+        // a crop) must not make the rest of a listed picture clean.
+        if screening.damaged == Some(Damage::Truncated) && screening.verdict == Verdict::Allow {
+            screening.reasons.push(Reason::Incomplete(Damage::Truncated));
+            screening.verdict = Verdict::Unscreenable;
+            screening.action = self.unscreenable_action();
+        }
+        screening
     }
 
     /// Screens raw pixels only (no file bytes, so no digests).
@@ -227,7 +277,8 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }
         }
         let verdict = self.verdict(&reasons, perceptual_checked);
-        Screening { verdict, reasons, digests: digests.copied(), pdq, size, queries }
+        let action = if verdict == Verdict::Unscreenable { self.unscreenable_action() } else { verdict };
+        Screening { verdict, action, reasons, digests: digests.copied(), pdq, size, damaged: None, queries }
     }
 
     /// The kinds whose digest is listed. A kind the filter has but `d` lacks
@@ -279,6 +330,15 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }));
         }
         unturned
+    }
+
+    /// What [`Policy::unscreenable`] makes of an unscreenable file.
+    fn unscreenable_action(&self) -> Verdict {
+        match self.policy.unscreenable {
+            UnscreenableAction::Allow => Verdict::Allow,
+            UnscreenableAction::Flag => Verdict::Flag,
+            UnscreenableAction::Block => Verdict::Block,
+        }
     }
 
     fn verdict(&self, reasons: &[Reason], perceptual_checked: bool) -> Verdict {

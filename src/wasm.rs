@@ -271,7 +271,9 @@ fn digests_object(d: &Digests) -> Object {
     o
 }
 
-/// `{ verdict, reasons: [...], hashes: { md5?, sha1?, sha256?, pdq?, quality? }, width?, height? }`
+/// `{ verdict, reasons: [...], hashes: { md5?, sha1?, sha256?, pdq?, quality? }, damaged?, width?, height? }`:
+/// `damaged` (`"truncated"`, `"missing-end"`, `"bad-checksum"`) when the image
+/// was decoded from a damaged file as a browser shows it.
 fn screening_object(s: &Screening) -> Object {
     let o = Object::new();
     set(&o, "verdict", s.verdict.name());
@@ -289,6 +291,9 @@ fn screening_object(s: &Screening) -> Object {
         set(&hashes, "quality", pdq.quality);
     }
     set(&o, "hashes", hashes);
+    if let Some(damage) = s.damaged {
+        set(&o, "damaged", damage.name());
+    }
     if let Some((w, h)) = s.size {
         set(&o, "width", w);
         set(&o, "height", h);
@@ -297,7 +302,8 @@ fn screening_object(s: &Screening) -> Object {
 }
 
 /// `{ kind: "digest", digest }`, `{ kind: "pdq", variant }`,
-/// `{ kind: "low-quality", quality }` or `{ kind: "not-decoded", code, message }`.
+/// `{ kind: "low-quality", quality }`, `{ kind: "not-decoded", code, message }`
+/// or `{ kind: "incomplete", damage }`.
 fn reason_object(reason: &Reason) -> Object {
     let o = Object::new();
     match reason {
@@ -317,6 +323,10 @@ fn reason_object(reason: &Reason) -> Object {
             set(&o, "kind", "not-decoded");
             set(&o, "code", err.code());
             set(&o, "message", err.to_string());
+        }
+        Reason::Incomplete(damage) => {
+            set(&o, "kind", "incomplete");
+            set(&o, "damage", damage.name());
         }
     }
     o

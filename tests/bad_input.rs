@@ -1,6 +1,6 @@
-//! Files that must fail (tests/bad/, listed in its README with their codes),
-//! truncated copies of good files that must never panic, and limits that
-//! stop a decode before it allocates.
+//! Files that must fail (tests/bad/, listed in its README with their codes)
+//! or decode as damaged, truncated copies of good files that must never
+//! panic or pass as intact, and limits that stop a decode before it allocates.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -18,18 +18,20 @@ macro_rules! good {
     };
 }
 
-/// Every file in tests/bad/ with the code its README promises.
+/// Every file in tests/bad/ with the code its README promises: an error
+/// code, or `damaged:` and the damage when its pixels are recovered as a
+/// browser shows them.
 const BAD: &[((&str, &[u8]), &str)] = &[
     (bad!("empty.bin"), "empty"),
     (bad!("random.bin"), "unsupported-format"),
     (bad!("text.txt"), "unsupported-format"),
     (bad!("truncated.jpg"), "truncated"),
-    (bad!("truncated-progressive.jpg"), "truncated"),
-    (bad!("truncated-no-eoi.jpg"), "truncated"),
-    (bad!("truncated.png"), "truncated"),
+    (bad!("truncated-progressive.jpg"), "damaged:truncated"),
+    (bad!("truncated-no-eoi.jpg"), "damaged:missing-end"),
+    (bad!("truncated.png"), "damaged:truncated"),
     (bad!("truncated-header.png"), "truncated"),
     (bad!("truncated-magic.png"), "truncated"),
-    (bad!("truncated.gif"), "truncated"),
+    (bad!("truncated.gif"), "damaged:truncated"),
     (bad!("truncated.webp"), "truncated"),
     (bad!("truncated-lossless.webp"), "truncated"),
     (bad!("truncated.bmp"), "truncated"),
@@ -65,10 +67,12 @@ fn each_bad_file_gives_its_code() {
     for &((name, bytes), code) in BAD {
         // A format this build does not decode (PNM on wasm32) is refused as such.
         let code = if sniff(bytes).is_some_and(|f| !f.decodable()) { "unsupported-format" } else { code };
-        match decode(bytes, &Limits::default()) {
-            Ok(_) => wrong.push(format!("{name}: decoded, expected {code}")),
-            Err(e) if e.code() != code => wrong.push(format!("{name}: {} ({e}), expected {code}", e.code())),
-            Err(_) => {}
+        let got = match decode(bytes, &Limits::default()) {
+            Ok(decoded) => decoded.damaged.map_or("intact".to_string(), |d| format!("damaged:{}", d.name())),
+            Err(e) => e.code().to_string(),
+        };
+        if got != code {
+            wrong.push(format!("{name}: {got}, expected {code}"));
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
@@ -84,22 +88,29 @@ fn bombs_name_the_limit_they_hit() {
     assert_eq!(err, Error::TooLarge { what: "pixels", value: 16383 * 16383, limit: 1 << 27 });
 }
 
-/// Every proper prefix of a good file is `truncated`, never a panic and never
-/// a success; the file itself decodes. Files with trailing bytes their
-/// decoder never reads (none here) would need an exception.
+/// Every proper prefix of a good file is `truncated`, or (JPEG, PNG, GIF)
+/// decodes marked damaged; never a panic, never an intact image. The file
+/// itself decodes intact. Files with trailing bytes their decoder never
+/// reads (none here) would need an exception.
 #[test]
-fn every_prefix_of_a_good_file_is_truncated() {
+fn every_prefix_of_a_good_file_is_truncated_or_damaged() {
     let mut wrong = Vec::new();
     for &(name, bytes) in GOOD.iter().filter(|(_, bytes)| sniff(bytes).is_some_and(|f| f.decodable())) {
-        assert!(decode(bytes, &Limits::default()).is_ok(), "{name} must decode");
+        assert!(decode(bytes, &Limits::default()).is_ok_and(|d| d.damaged.is_none()), "{name} must decode intact");
         for cut in 1..bytes.len() {
             match decode(&bytes[..cut], &Limits::default()) {
                 Err(Error::Truncated) => {}
-                other => wrong.push(format!("{name}[..{cut}]: {:?}", other.map(|d| d.format))),
+                Ok(decoded) if decoded.damaged.is_some() && recovers(decoded.format) => {}
+                other => wrong.push(format!("{name}[..{cut}]: {:?}", other.map(|d| (d.format, d.damaged)))),
             }
         }
     }
     assert!(wrong.is_empty(), "{} prefixes not truncated: {:#?}", wrong.len(), &wrong[..wrong.len().min(20)]);
+}
+
+/// The formats whose cut-off files are decoded as far as they go.
+fn recovers(format: prescreen::Format) -> bool {
+    matches!(format, prescreen::Format::Jpeg | prescreen::Format::Png | prescreen::Format::Gif)
 }
 
 /// ASCII PNM has no end marker: a cut inside the last sample's digits reads

@@ -115,3 +115,42 @@ fn extra_variants_and_queries_list() {
     let text = prescreen(&["check", "--queries", "filter.psf", &image("astronaut.png")], &dir);
     assert_eq!(text.status.code(), Some(2), "--queries needs --json");
 }
+
+/// Damaged copies of listed images (tests/damaged/): decoded as a browser
+/// shows them, reported with `damaged`, matched by PDQ; a copy that yields
+/// no pixels is `unscreenable`, and `--unscreenable` decides its action and
+/// the exit code (flag by default).
+#[test]
+fn damaged_copies_and_the_unscreenable_action() {
+    let dir = scratch("damaged");
+    let damaged = |name: &str| format!("{}/tests/damaged/{name}", env!("CARGO_MANIFEST_DIR"));
+    let hashed = prescreen(&["hash", &damaged("listed.jpg"), &damaged("listed.png")], &dir);
+    assert!(hashed.status.success());
+    std::fs::write(dir.join("pdq.txt"), &hashed.stdout).unwrap();
+    assert!(prescreen(&["build", "-o", "filter.psf", "--pdq", "pdq.txt"], &dir).status.success());
+
+    let copies = ["jpeg-no-eoi.jpg", "jpeg-cut-1pct.jpg", "png-no-iend.png", "png-bad-crc.png"].map(damaged);
+    let mut args = vec!["check", "--json", "--pdq-action", "block", "filter.psf"];
+    args.extend(copies.iter().map(String::as_str));
+    let out = prescreen(&args, &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = json_lines(&out);
+    let got: Vec<(&str, &str)> =
+        lines.iter().map(|l| (l["action"].as_str().unwrap(), l["damaged"].as_str().unwrap())).collect();
+    assert_eq!(got, [("block", "missing-end"), ("block", "truncated"), ("block", "missing-end"), ("block", "bad-checksum")]);
+    assert!(lines.iter().all(|l| l["reasons"][0]["kind"] == "pdq"), "{lines:?}");
+
+    let webp = damaged("webp-cut-10pct.webp");
+    for (flag, action, code) in [(None, "flag", 1), (Some("allow"), "allow", 0), (Some("flag"), "flag", 1), (Some("block"), "block", 1)] {
+        let mut args = vec!["check", "--json"];
+        if let Some(flag) = flag {
+            args.extend(["--unscreenable", flag]);
+        }
+        args.extend(["filter.psf", webp.as_str()]);
+        let out = prescreen(&args, &dir);
+        let line = &json_lines(&out)[0];
+        assert_eq!((line["verdict"].as_str(), line["action"].as_str()), (Some("unscreenable"), Some(action)), "{flag:?}");
+        assert_eq!(line["error"]["code"], "truncated");
+        assert_eq!(out.status.code(), Some(code), "{flag:?}");
+    }
+}

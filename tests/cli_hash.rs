@@ -81,7 +81,7 @@ fn json_reports_image_fields_and_error_codes() {
         copy(&dir, "decode/rgb-orientation6.jpg"),
         copy(&dir, "decode/grey.pgm"),
         copy(&dir, "bad/text.txt"),
-        copy(&dir, "bad/truncated.png"),
+        copy(&dir, "bad/truncated-header.png"),
         copy(&dir, "bad/huge.png"),
         copy(&dir, "bad/empty.bin"),
         dir.join("does-not-exist.png"),
@@ -99,6 +99,7 @@ fn json_reports_image_fields_and_error_codes() {
     assert_eq!(jpeg["orientation"], 6);
     assert_eq!(jpeg["format"], "jpeg");
     assert!(jpeg.get("pdq_dihedral").is_none());
+    assert!(jpeg["damaged"].is_null(), "an intact file: {jpeg}");
     assert_eq!(lines[1]["format"], "pnm");
     assert_eq!(lines[1]["orientation"], 1);
 

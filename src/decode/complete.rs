@@ -4,9 +4,11 @@
 //! scan and succeeds, others report a generic error or succeed when only the
 //! end marker is missing. These walks
 //! follow each container's framing (JPEG markers, PNG chunks, GIF blocks, the
-//! RIFF size) without decoding anything, so that a file cut short is reported
-//! as `truncated` whichever way the decoder reacts. They are linear in the
-//! input and allocate nothing.
+//! RIFF size) without decoding anything, so that a file cut short is known
+//! as such whichever way the decoder reacts (and decoded as damaged, or
+//! refused as `truncated`). On the way, the JPEG walk counts the scans and
+//! checks the DC Huffman tables, for rules every decoding path shares. They
+//! are linear in the input and allocate nothing.
 
 use super::Format;
 
@@ -15,7 +17,7 @@ use super::Format;
 /// the decoder then reports the file as corrupt.
 pub(crate) fn ends_early(format: Format, bytes: &[u8]) -> bool {
     let walk = match format {
-        Format::Jpeg => jpeg(bytes),
+        Format::Jpeg => return jpeg_framing(bytes).cut_off,
         Format::Png => png(bytes),
         Format::Gif => gif(bytes),
         Format::WebP => webp(bytes),
@@ -45,41 +47,85 @@ fn le32(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from(u32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]])))
 }
 
+/// What the walk over a JPEG's marker segments found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct JpegFraming {
+    /// Whether the bytes end before EOI.
+    pub(crate) cut_off: bool,
+    /// The scans (SOS segments) met on the way.
+    pub(crate) scans: u32,
+    /// Whether a DC Huffman table holds a symbol over 15 (a difference of
+    /// more than 15 bits), which libjpeg (so Chromium) and zune-jpeg refuse
+    /// and jpeg-decoder accepts until the symbol is used.
+    pub(crate) bad_dc_table: bool,
+    /// For a cut-off file with scan data: how many of its bytes an EOI
+    /// marker can follow (the end of the scan data where the cut fell in
+    /// it, or the start of the segment it fell in); `None` when the bytes
+    /// end before the first scan's data.
+    pub(crate) close_at: Option<usize>,
+}
+
 /// JPEG: marker segments from SOI to EOI, skipping entropy-coded scan data.
-fn jpeg(bytes: &[u8]) -> Walk {
+pub(crate) fn jpeg_framing(bytes: &[u8]) -> JpegFraming {
+    let (mut scans, mut bad_dc_table) = (0, false);
+    let intact = |scans, bad_dc_table| JpegFraming { cut_off: false, scans, bad_dc_table, close_at: None };
+    let cut = |scans, bad_dc_table, at| JpegFraming { cut_off: true, scans, bad_dc_table, close_at: (scans > 0).then_some(at) };
     let mut pos = 2; // after SOI
     loop {
+        let segment = pos;
         match bytes.get(pos) {
-            None => return Walk::CutOff,
+            None => return cut(scans, bad_dc_table, segment),
             Some(0xFF) => {}
-            Some(_) => return Walk::Intact, // garbage between segments: the decoder's call
+            Some(_) => return intact(scans, bad_dc_table), // garbage between segments: the decoder's call
         }
         while bytes.get(pos) == Some(&0xFF) {
             pos += 1; // a marker may be preceded by any number of fill bytes
         }
-        let Some(&marker) = bytes.get(pos) else { return Walk::CutOff };
+        let Some(&marker) = bytes.get(pos) else { return cut(scans, bad_dc_table, segment) };
         pos += 1;
         match marker {
-            0xD9 => return Walk::Intact, // EOI
+            0xD9 => return intact(scans, bad_dc_table), // EOI
             0x01 | 0xD0..=0xD8 => continue, // TEM, RSTn, SOI: no length
-            0x00 => return Walk::Intact,
+            0x00 => return intact(scans, bad_dc_table),
             _ => {}
         }
-        let Some(length) = be16(bytes, pos) else { return Walk::CutOff };
+        let Some(length) = be16(bytes, pos) else { return cut(scans, bad_dc_table, segment) };
         if length < 2 {
-            return Walk::Intact;
+            return intact(scans, bad_dc_table);
         }
         pos += length;
         if pos > bytes.len() {
-            return Walk::CutOff;
+            return cut(scans, bad_dc_table, segment);
+        }
+        if marker == 0xC4 {
+            bad_dc_table |= dc_symbol_over_15(&bytes[segment..pos]);
         }
         if marker == 0xDA {
+            scans += 1;
             match skip_scan(bytes, pos) {
                 Some(next_marker) => pos = next_marker,
-                None => return Walk::CutOff,
+                None => return cut(scans, bad_dc_table, bytes.len()),
             }
         }
     }
+}
+
+/// Whether a DHT segment (from its marker on) defines a DC table with a
+/// symbol over 15. A malformed segment answers `false`: the decoders judge it.
+fn dc_symbol_over_15(segment: &[u8]) -> bool {
+    let Some(mut body) = segment.iter().position(|&b| b == 0xC4).and_then(|at| segment.get(at + 3..)) else {
+        return false;
+    };
+    while let Some((&class_id, rest)) = body.split_first() {
+        let Some(counts) = rest.get(..16) else { return false };
+        let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+        let Some(symbols) = rest.get(16..16 + total) else { return false };
+        if class_id >> 4 == 0 && symbols.iter().any(|&s| s > 15) {
+            return true;
+        }
+        body = &rest[16 + total..];
+    }
+    false
 }
 
 /// Skips entropy-coded data from `pos`; the index of the next real marker's
@@ -275,7 +321,7 @@ mod tests {
     const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x04ab\xFF\xDA\x00\x03x\x12\xFF\x00\x34\xFF\xD0\x56\xFF\xFF\xD9";
 
     #[test]
-    fn jpeg_framing() {
+    fn jpeg_cut_offs() {
         assert!(!ends_early(Format::Jpeg, JPEG));
         for cut in 2..JPEG.len() {
             assert!(ends_early(Format::Jpeg, &JPEG[..cut]), "cut at {cut}");
@@ -283,6 +329,43 @@ mod tests {
         let mut trailing = JPEG.to_vec();
         trailing.extend_from_slice(b"junk after EOI");
         assert!(!ends_early(Format::Jpeg, &trailing));
+    }
+
+    #[test]
+    fn where_a_cut_jpeg_can_be_closed() {
+        let scan = JPEG.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        let data = scan + 5; // after SOS and its 3-byte body
+        assert_eq!(jpeg_framing(JPEG), JpegFraming { cut_off: false, scans: 1, bad_dc_table: false, close_at: None });
+        for cut in 2..data {
+            assert_eq!(jpeg_framing(&JPEG[..cut]).close_at, None, "cut at {cut}: no scan data yet");
+        }
+        for cut in data..JPEG.len() {
+            let framing = jpeg_framing(&JPEG[..cut]);
+            assert_eq!((framing.cut_off, framing.close_at), (true, Some(cut)), "cut at {cut}");
+        }
+        // A cut inside a segment after the scan closes before that segment.
+        let mut two = JPEG[..JPEG.len() - 2].to_vec();
+        let second = two.len();
+        two.extend_from_slice(b"\xFF\xC4\x00\x10abc");
+        assert_eq!(jpeg_framing(&two), JpegFraming { cut_off: true, scans: 1, bad_dc_table: false, close_at: Some(second) });
+    }
+
+    #[test]
+    fn dc_tables_with_symbols_over_15_are_found() {
+        // DHT: class 0 (DC) table 0 with one 1-bit code for symbol 11, then class 1 (AC).
+        let mut dht = b"\xFF\xC4\x00\x26\x00\x01".to_vec();
+        dht.extend_from_slice(&[0; 15]);
+        dht.push(11);
+        dht.extend_from_slice(b"\x10\x01");
+        dht.extend_from_slice(&[0; 15]);
+        dht.push(0xF0);
+        assert!(!dc_symbol_over_15(&dht));
+        dht[21] = 16; // the DC symbol
+        assert!(dc_symbol_over_15(&dht));
+        dht[21] = 11;
+        let last = dht.len() - 1;
+        dht[last] = 0xFA; // AC symbols may be anything up to 0xFF
+        assert!(!dc_symbol_over_15(&dht));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! JPEG decoding with the `jpeg-decoder` crate: at reduced scale (1/4 or
-//! 1/8) for the fast PDQ path everywhere, and at full scale in the wasm32
+//! 1/8) for the fast PDQ path everywhere, at full scale in the wasm32
 //! build, which leaves zune-jpeg (the `image` crate's JPEG decoder) out to
-//! keep the browser download small.
+//! keep the browser download small, and for cut-off files on every build
+//! ([`decode_damaged`]), so they decode alike natively and in the browser.
 //!
 //! The header is read first and the declared size is checked against
 //! [`Limits`] before any scan data is decoded: a full-size output buffer, and
@@ -26,7 +27,7 @@ use jpeg_decoder::{CodingProcess, Decoder, ImageInfo, PixelFormat};
 
 use super::baseline;
 use super::scale::{pdq_reduction, reduced_len};
-use super::Limits;
+use super::{Damage, Limits};
 use crate::error::{Error, Result};
 use crate::pixels::{Layout, Pixels};
 
@@ -48,8 +49,9 @@ pub(crate) struct JpegImage {
 /// baseline files (docs/DESIGN-decoding.md).
 const MIN_REDUCTION: u32 = 4;
 
-/// Decodes a JPEG (framing already checked) at full resolution, as RGB or grey.
-#[cfg(any(target_arch = "wasm32", test))] // natively zune-jpeg decodes at full scale
+/// Decodes a JPEG (framing already checked) at full resolution, as RGB or
+/// grey: in the wasm32 build every JPEG, natively the damaged ones (zune-jpeg
+/// decodes the rest), so that those decode alike in both builds.
 pub(crate) fn decode_full(bytes: &[u8], limits: &Limits) -> Result<JpegImage> {
     let (mut decoder, info) = open(bytes)?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
@@ -134,9 +136,52 @@ fn orientation(decoder: &Decoder<&[u8]>) -> u8 {
     decoder.exif_data().and_then(Orientation::from_exif_chunk).map_or(1, Orientation::to_exif)
 }
 
+/// Decodes a JPEG cut off at `close_at` bytes (where
+/// [`super::complete::JpegFraming`] says an EOI can follow) as a browser
+/// shows it: the file closed with an EOI, decoded at full scale (or reduced,
+/// with `reduce`, as [`decode_reduced`] would), and for the sequential files
+/// the baseline decoder reads, every row after the last whole row of MCUs
+/// the data holds set to black (a browser leaves them transparent). Other
+/// kinds (progressive above all) keep what the decoder made of the data
+/// padded with zero bits. The damage is [`Damage::MissingEnd`] when every
+/// MCU arrived.
+pub(crate) fn decode_damaged(bytes: &[u8], close_at: usize, limits: &Limits, reduce: bool) -> Result<(JpegImage, Damage)> {
+    let mut kept = &bytes[..close_at.min(bytes.len())];
+    while let [rest @ .., 0xFF] = kept {
+        kept = rest; // the cut fell after a marker's (or a stuffed byte's) first byte
+    }
+    let mut closed = Vec::with_capacity(kept.len() + 2);
+    closed.extend_from_slice(kept);
+    closed.extend_from_slice(&[0xFF, 0xD9]);
+    let arrived = baseline::rows_arrived(kept).map_err(cut_off)?;
+    if arrived.is_some_and(|(rows, _)| rows == 0) {
+        return Err(Error::Truncated); // not one row of MCUs: nothing a browser would show
+    }
+    let reduced = if reduce { decode_reduced(&closed, limits).map_err(cut_off)? } else { None };
+    let mut image = match reduced {
+        Some(image) => image,
+        None => decode_full(&closed, limits).map_err(cut_off)?,
+    };
+    let damage = match arrived {
+        Some((rows, all)) => {
+            image.pixels.blank_rows_from(rows.div_ceil(u32::from(image.reduction)));
+            if all { Damage::MissingEnd } else { Damage::Truncated }
+        }
+        None => Damage::Truncated,
+    };
+    Ok((image, damage))
+}
+
+/// A decoder's error on a cut-off file: the cut is the cause, unless a limit stopped it.
+fn cut_off(err: Error) -> Error {
+    match err {
+        Error::TooLarge { .. } | Error::DecoderLimit { .. } | Error::UnsupportedFormat => err,
+        _ => Error::Truncated,
+    }
+}
+
 /// CMYK (as jpeg-decoder outputs it, Adobe inversion already undone) to RGB:
 /// each colour is `(255 - ink) * (255 - black) / 255`, rounded.
-#[cfg(any(target_arch = "wasm32", test))]
 fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
     let mut rgb = Vec::with_capacity(cmyk.len() / 4 * 3);
     for pixel in cmyk.chunks_exact(4) {

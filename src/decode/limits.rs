@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 /// | `max_width`, `max_height` | 32768 pixels |
 /// | `max_pixels` | 2^27 = 134,217,728 (128 Mi pixels) |
 /// | `max_alloc` | 1 GiB |
+/// | `max_scans` | 100 |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest input file accepted for decoding, in bytes.
@@ -30,6 +31,10 @@ pub struct Limits {
     /// plus the decoder's working memory, for decoders that account for it.
     /// By default, 1 GiB (enough for 2^27 RGBA pixels and working memory).
     pub max_alloc: u64,
+    /// Most scans (SOS segments) a JPEG may have. Each scan of a progressive
+    /// JPEG passes over the whole image again, so the count bounds the
+    /// decoding work; encoders write 1 (sequential) to about 12. By default, 100.
+    pub max_scans: u32,
 }
 
 impl Default for Limits {
@@ -40,6 +45,7 @@ impl Default for Limits {
             max_height: 32768,
             max_pixels: 1 << 27,
             max_alloc: 1 << 30,
+            max_scans: 100,
         }
     }
 }
@@ -53,12 +59,18 @@ impl Limits {
             max_height: u32::MAX,
             max_pixels: u64::MAX,
             max_alloc: u64::MAX,
+            max_scans: u32::MAX,
         }
     }
 
     /// Fails with [`Error::TooLarge`] when the input is more than `max_input_bytes` long.
     pub(crate) fn check_input(&self, len: usize) -> Result<()> {
         exceeds("input bytes", len as u64, self.max_input_bytes)
+    }
+
+    /// Fails with [`Error::TooLarge`] when a JPEG has more than `max_scans` scans.
+    pub(crate) fn check_scans(&self, scans: u32) -> Result<()> {
+        exceeds("scans", u64::from(scans), u64::from(self.max_scans))
     }
 
     /// Checks the size a header declares: width, height, pixel count, and

@@ -15,25 +15,31 @@
 //! ran out of bytes), [`Error::TooLarge`], [`Error::DecoderLimit`] and
 //! [`Error::Corrupt`].
 //!
-//! A file is `truncated` when it ends before its own framing says it should
+//! A file is cut off when it ends before its own framing says it should
 //! (JPEG markers up to EOI, PNG chunks up to IEND, GIF blocks up to the
-//! trailer, the RIFF size of WebP, the file size in a BMP header), even when
-//! the pixels could be recovered: a JPEG decoder pads a cut-off scan with grey
-//! and would hash a different picture. Bytes after the end are allowed. PNM
+//! trailer, the RIFF size of WebP, the file size in a BMP header): the
+//! framing decides, since a JPEG decoder pads a cut-off scan and would hash
+//! whatever its padding makes. A cut-off JPEG, PNG or GIF, and a PNG whose
+//! CRCs do not match, is decoded as Chromium draws it (`jpeg.rs`,
+//! `partial.rs`): the rows that arrived, the rest black, marked
+//! [`Decoded::damaged`]; one with no whole row, and a cut-off file of
+//! another format, is `truncated`. Bytes after the end are allowed. PNM
 //! has no framing: its decoder reports a short raster as `truncated`.
 //! A GIF decodes to its first frame on the logical screen. The wasm32 build
 //! (the browser package) does not decode PNM: [`Format::decodable`] says so,
 //! and such files are `unsupported-format` there.
 //!
 //! [`decode_for_pdq`] with [`DecodeMode::Fast`] decodes a large baseline
-//! JPEG at 1/4 or 1/8 scale (`scale.rs` picks the reduction, `reduced.rs`
-//! decodes with jpeg-decoder's scaled IDCT): PDQ only samples 512x512 pixels,
+//! JPEG at 1/4 or 1/8 scale (`scale.rs` picks the reduction, `baseline/`
+//! or jpeg-decoder's scaled IDCT in `jpeg.rs` decodes): PDQ only samples 512x512 pixels,
 //! so the hash stays within a few bits of the full decode's, for less time.
 
 mod baseline;
 mod complete;
 mod convert;
+mod damage;
 mod limits;
+mod partial;
 mod plausible;
 mod jpeg;
 mod scale;
@@ -50,6 +56,7 @@ use image::{DynamicImage, ImageDecoder};
 use crate::error::{Error, Result};
 use crate::pixels::Pixels;
 
+pub use damage::Damage;
 pub use limits::Limits;
 use sniff::{sniff_bytes, Sniffed};
 
@@ -106,6 +113,9 @@ pub struct Decoded {
     /// 1 for a full-resolution decode; 2, 4 or 8 when [`DecodeMode::Fast`]
     /// decoded a JPEG at 1/`reduction` scale (each side rounded up).
     pub reduction: u8,
+    /// `Some` when the file was damaged and these are the pixels a browser
+    /// still shows (the missing rows black); `None` for an intact file.
+    pub damaged: Option<Damage>,
 }
 
 /// How [`decode_for_pdq`] decodes a JPEG.
@@ -136,10 +146,30 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
 
 /// Decodes untrusted `bytes` within `limits`.
 ///
+/// A damaged file is decoded as a browser shows it, as far as its data
+/// goes, and marked [`Decoded::damaged`]: a JPEG, PNG or GIF cut off (the
+/// rows that arrived, the rest black), without its end marker, or a PNG
+/// whose chunk CRCs do not match. A file that yields no row at all, and a
+/// cut-off file of another format, is `truncated`.
+///
 /// Never panics on any input; every failure is a typed [`Error`] whose
 /// [`Error::code`] is one of `empty`, `unsupported-format`, `truncated`,
 /// `corrupt` or `too-large`.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
+    decode_for_pdq(bytes, limits, DecodeMode::Exact)
+}
+
+/// Decodes untrusted `bytes` within `limits` for PDQ hashing, at reduced
+/// scale where `mode` allows it (see [`DecodeMode`]).
+///
+/// With [`DecodeMode::Exact`] this is [`decode`]. With [`DecodeMode::Fast`]
+/// the same input checks run first (size, format, framing, scan count, then
+/// the declared dimensions against `limits` before any pixel is decoded),
+/// so the same files are refused with the same codes, and the reduced
+/// decode's working memory is checked against [`Limits::max_alloc`] before
+/// it starts. Damaged files are decoded as by [`decode`], reduced where an
+/// intact one would be. Never panics on any input.
+pub fn decode_for_pdq(bytes: &[u8], limits: &Limits, mode: DecodeMode) -> Result<Decoded> {
     if bytes.is_empty() {
         return Err(Error::Empty);
     }
@@ -152,43 +182,66 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     if !format.decodable() {
         return Err(Error::UnsupportedFormat);
     }
-    // Decoders do not all notice a cut-off (the JPEG one pads a short scan),
-    // so the framing decides, before any pixel is decoded.
-    if complete::ends_early(format, bytes) {
-        return Err(Error::Truncated);
+    let fast = mode == DecodeMode::Fast;
+    if format == Format::Jpeg {
+        let framing = complete::jpeg_framing(bytes);
+        limits.check_scans(framing.scans)?;
+        if framing.bad_dc_table {
+            return Err(Error::Corrupt("a DC Huffman table has a symbol over 15".into()));
+        }
+        if framing.cut_off {
+            // Decoders do not all notice a cut-off (the JPEG ones pad a short
+            // scan), so the framing decides, and the damaged path fills the rows
+            // that never arrived the same way on every path.
+            let close_at = framing.close_at.ok_or(Error::Truncated)?;
+            let (image, damage) = jpeg::decode_damaged(bytes, close_at, limits, fast)?;
+            return Ok(from_jpeg(image, Some(damage)));
+        }
+        if fast {
+            if let Some(image) = jpeg::decode_reduced(bytes, limits)? {
+                return Ok(from_jpeg(image, None));
+            }
+        }
+    } else if complete::ends_early(format, bytes) {
+        // Every row may have arrived; the partial decoders say when not.
+        return decode_partial(format, bytes, limits, Damage::MissingEnd);
     }
-    let (pixels, orientation) = decode_format(format, bytes, limits)?;
-    let size = (pixels.width(), pixels.height());
-    Ok(Decoded { pixels, format, orientation, size, reduction: 1 })
+    match decode_format(format, bytes, limits) {
+        Ok((pixels, orientation)) => {
+            let size = (pixels.width(), pixels.height());
+            Ok(Decoded { pixels, format, orientation, size, reduction: 1, damaged: None })
+        }
+        // The strict decoder checks CRCs; a browser does not.
+        Err(Error::Corrupt(_)) if format == Format::Png && plausible::png_bad_checksum(bytes) => {
+            decode_partial(format, bytes, limits, Damage::BadChecksum)
+        }
+        Err(err) => Err(err),
+    }
 }
 
-/// Decodes untrusted `bytes` within `limits` for PDQ hashing, at reduced
-/// scale where `mode` allows it (see [`DecodeMode`]).
-///
-/// With [`DecodeMode::Exact`] this is [`decode`]. With [`DecodeMode::Fast`]
-/// the same input checks run first (size, format, framing, then the declared
-/// dimensions against `limits` before any pixel is decoded), so the same
-/// files are refused with the same codes, and the reduced decode's working
-/// memory is checked against [`Limits::max_alloc`] before it starts.
-/// Never panics on any input.
-pub fn decode_for_pdq(bytes: &[u8], limits: &Limits, mode: DecodeMode) -> Result<Decoded> {
-    if mode == DecodeMode::Exact || sniff(bytes) != Some(Format::Jpeg) {
-        return decode(bytes, limits);
+/// A JPEG decoded by jpeg-decoder or the baseline decoder.
+fn from_jpeg(image: jpeg::JpegImage, damaged: Option<Damage>) -> Decoded {
+    Decoded {
+        pixels: image.pixels,
+        format: Format::Jpeg,
+        orientation: image.orientation,
+        size: image.size,
+        reduction: image.reduction,
+        damaged,
     }
-    limits.check_input(bytes.len())?;
-    if complete::ends_early(Format::Jpeg, bytes) {
-        return Err(Error::Truncated);
-    }
-    match jpeg::decode_reduced(bytes, limits)? {
-        Some(r) => Ok(Decoded {
-            pixels: r.pixels,
-            format: Format::Jpeg,
-            orientation: r.orientation,
-            size: r.size,
-            reduction: r.reduction,
-        }),
-        None => decode(bytes, limits),
-    }
+}
+
+/// A damaged PNG or GIF decoded as far as its data goes; other formats
+/// cut off are `truncated` (a WebP cut off shows nothing in Chromium).
+fn decode_partial(format: Format, bytes: &[u8], limits: &Limits, damage: Damage) -> Result<Decoded> {
+    let (image, damage) = match format {
+        Format::Png => partial::png(bytes, limits, damage)?,
+        Format::Gif => partial::gif(bytes, limits)?,
+        _ => return Err(Error::Truncated),
+    };
+    let pixels = convert::to_pixels(image)?;
+    let size = (pixels.width(), pixels.height());
+    Ok(Decoded { pixels, format, orientation: 1, size, reduction: 1, damaged: Some(damage) })
 }
 
 /// Runs the `image` crate's decoder for `format`.

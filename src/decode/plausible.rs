@@ -48,18 +48,50 @@ fn png_enough_data(bytes: &[u8], width: u32, height: u32) -> bool {
     raw_bytes <= idat_bytes(bytes).saturating_add(1).saturating_mul(DEFLATE_MAX_RATIO)
 }
 
-/// The total length of the IDAT chunks (the walk in `complete.rs` has checked the framing).
+/// The total length of the IDAT chunks up to IEND, counting only the bytes
+/// present in a chunk the file cuts off.
 fn idat_bytes(bytes: &[u8]) -> u64 {
-    let mut total = 0u64;
-    let mut pos = 8usize;
-    while let (Some(length), Some(kind)) = (bytes.get(pos..pos + 4), bytes.get(pos + 4..pos + 8)) {
-        let length = u32::from_be_bytes([length[0], length[1], length[2], length[3]]);
-        if kind == b"IDAT" {
-            total = total.saturating_add(u64::from(length));
-        }
-        pos = pos.saturating_add(12).saturating_add(length as usize);
-    }
-    total
+    png_chunks(bytes).filter(|c| &c.kind == b"IDAT").map(|c| c.data.len() as u64).sum()
+}
+
+/// Whether some PNG chunk up to IEND has a CRC that does not match it.
+pub(crate) fn png_bad_checksum(bytes: &[u8]) -> bool {
+    png_chunks(bytes).any(|c| {
+        c.crc.is_some_and(|crc| {
+            let mut hasher = crc32fast::Hasher::new();
+            hasher.update(&c.kind);
+            hasher.update(c.data);
+            hasher.finalize() != crc
+        })
+    })
+}
+
+/// One chunk of a PNG.
+struct Chunk<'a> {
+    kind: [u8; 4],
+    /// Its data, as much of it as the file holds.
+    data: &'a [u8],
+    /// Its CRC, when the file holds it.
+    crc: Option<u32>,
+}
+
+/// The chunks after the signature, up to and including IEND, or to where
+/// the bytes end; offsets in checked arithmetic (`usize` is 32 bits on wasm32).
+fn png_chunks(bytes: &[u8]) -> impl Iterator<Item = Chunk<'_>> {
+    let mut pos = Some(8usize);
+    std::iter::from_fn(move || {
+        let at = pos?;
+        let header = bytes.get(at..at.checked_add(8)?)?;
+        let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind = [header[4], header[5], header[6], header[7]];
+        let start = at + 8;
+        let end = start.checked_add(length);
+        let data = &bytes[start..end.unwrap_or(usize::MAX).min(bytes.len())];
+        let crc_bytes = end.and_then(|end| bytes.get(end..end.checked_add(4)?));
+        let crc = crc_bytes.map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+        pos = if &kind == b"IEND" { None } else { end.and_then(|end| end.checked_add(4)) };
+        Some(Chunk { kind, data, crc })
+    })
 }
 
 #[cfg(test)]
@@ -87,6 +119,30 @@ mod tests {
         assert!(!enough_data(Format::Png, &png(1000, 1000, 2000), 1000, 1000));
         assert!(!enough_data(Format::Png, &png(20000, 6000, 100), 20000, 6000));
         assert!(enough_data(Format::Jpeg, b"", 20000, 6000));
+    }
+
+    #[test]
+    fn idat_total_stops_at_iend_and_at_the_end_of_the_bytes() {
+        let whole = png(10, 10, 300);
+        assert_eq!(idat_bytes(&whole), 300);
+        let mut junk = whole.clone();
+        junk.extend_from_slice(b"\0\0\x10\0IDAT"); // a huge chunk after IEND: not counted
+        assert_eq!(idat_bytes(&junk), 300);
+        let cut = &whole[..33 + 8 + 100]; // 100 bytes into the IDAT data
+        assert_eq!(idat_bytes(cut), 100);
+        let mut huge = whole[..33].to_vec();
+        huge.extend_from_slice(b"\xFF\xFF\xFF\xFFIDATab"); // a length past any address space
+        assert_eq!(idat_bytes(&huge), 2);
+    }
+
+    #[test]
+    fn finds_a_bad_crc() {
+        let mut file = b"\x89PNG\r\n\x1A\n".to_vec();
+        file.extend_from_slice(b"\0\0\0\0IEND\xAE\x42\x60\x82"); // the real IEND CRC
+        assert!(!png_bad_checksum(&file));
+        let last = file.len() - 1;
+        file[last] ^= 1;
+        assert!(png_bad_checksum(&file));
     }
 
     #[test]

@@ -192,3 +192,13 @@ fn decoded_images_are_screened_with_their_digests() {
     assert_eq!(text(&result, "verdict"), "block");
     assert_eq!(text(&get(&result, "hashes"), "pdq"), text(&get(&whole, "hashes"), "pdq"));
 }
+
+#[test]
+fn a_damaged_copy_is_screened_and_says_how_it_was_damaged() {
+    let without_eoi = &LISTED[..LISTED.len() - 2];
+    let result: JsValue = screener(filter(false)).screen_bytes(without_eoi).into();
+    assert_eq!(text(&result, "verdict"), "flag", "the PDQ hash still matches");
+    assert_eq!(text(&result, "damaged"), "missing-end");
+    let intact: JsValue = screener(filter(false)).screen_bytes(LISTED).into();
+    assert!(get(&intact, "damaged").is_undefined());
+}

@@ -11,7 +11,9 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use prescreen::{DecodeMode, ExtraVariants, Limits, PdqAction, PdqQuery, Policy, Reason, Screener, Screening};
+use prescreen::{
+    DecodeMode, ExtraVariants, Limits, PdqAction, PdqQuery, Policy, Reason, Screener, Screening, UnscreenableAction,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -22,9 +24,10 @@ use crate::output::{write_json_line, CliError, JsonError, Outcome};
 /// Screen files against a filter, as the browser does.
 #[derive(clap::Args)]
 pub struct Args {
-    /// One JSON object per line (path, verdict, reasons, pdq, quality, md5,
-    /// sha1, sha256 (null for a kind the filter has no section for: it is not
-    /// computed), width, height, error) instead of `VERDICT PATH reasons`.
+    /// One JSON object per line (path, verdict, action, reasons, pdq,
+    /// quality, md5, sha1, sha256 (null for a kind the filter has no section
+    /// for: it is not computed), width, height, damaged, error) instead of
+    /// `VERDICT PATH reasons`.
     #[arg(long)]
     json: bool,
     /// Require the filter to be signed by this Ed25519 public key (64 hex digits, or a file holding them).
@@ -33,6 +36,10 @@ pub struct Args {
     /// What a PDQ near-match does: `flag` (default) or `block`.
     #[arg(long, value_enum, default_value_t = PdqActionArg::Flag)]
     pdq_action: PdqActionArg,
+    /// What a file that could not be screened perceptually (`unscreenable`)
+    /// leads to: `allow`, `flag` (default: exit code 1, as for a match) or `block`.
+    #[arg(long, value_enum, default_value_t = UnscreenableArg::Flag)]
+    unscreenable: UnscreenableArg,
     /// Extra PDQ queries, comma-separated: `trim` (uniform borders and
     /// letterbox bars cut off), `resample` (images under 512x512 stretched to
     /// it), `turned` (query those in all eight turns, not just as they are),
@@ -60,6 +67,24 @@ pub struct Args {
 enum PdqActionArg {
     Flag,
     Block,
+}
+
+/// The `--unscreenable` values.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum UnscreenableArg {
+    Allow,
+    Flag,
+    Block,
+}
+
+impl From<UnscreenableArg> for UnscreenableAction {
+    fn from(arg: UnscreenableArg) -> Self {
+        match arg {
+            UnscreenableArg::Allow => UnscreenableAction::Allow,
+            UnscreenableArg::Flag => UnscreenableAction::Flag,
+            UnscreenableArg::Block => UnscreenableAction::Block,
+        }
+    }
 }
 
 /// The `--extra-variants` values.
@@ -95,8 +120,13 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     };
     let limits = Limits::default();
     let decode = if args.fast { DecodeMode::Fast } else { DecodeMode::Exact };
-    let policy =
-        Policy { pdq_action, decode, extra_variants: extra_variants(&args.extra_variants), ..Policy::default() };
+    let policy = Policy {
+        pdq_action,
+        decode,
+        extra_variants: extra_variants(&args.extra_variants),
+        unscreenable: args.unscreenable.into(),
+        ..Policy::default()
+    };
     let screener = Screener::new(filter, policy, limits);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let (mut matched, mut unreadable) = (false, false);
@@ -104,7 +134,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let results: Vec<FileResult> =
             batch.par_iter().map(|path| check_file(&screener, path, &limits, args.queries)).collect();
         for result in &results {
-            matched |= matches!(result.verdict, Some("block" | "flag"));
+            matched |= matches!(result.action, Some("block" | "flag"));
             unreadable |= result.verdict.is_none();
             if args.json {
                 write_json_line(&mut out, result)?;
@@ -129,6 +159,8 @@ struct FileResult {
     path: String,
     /// `None` only when the file could not be read at all.
     verdict: Option<&'static str>,
+    /// The verdict with `unscreenable` resolved by `--unscreenable`.
+    action: Option<&'static str>,
     reasons: Vec<JsonReason>,
     pdq: Option<String>,
     quality: Option<u8>,
@@ -137,6 +169,7 @@ struct FileResult {
     sha256: Option<String>,
     width: Option<u32>,
     height: Option<u32>,
+    damaged: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<JsonError>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,7 +200,8 @@ impl From<&PdqQuery> for JsonQuery {
 }
 
 /// A reason as JSON: `{"kind": "md5"}`, `{"kind": "pdq", "variant": "flipY"}`,
-/// `{"kind": "low-quality", "quality": 12}`, `{"kind": "not-decoded", "error": {...}}`.
+/// `{"kind": "low-quality", "quality": 12}`, `{"kind": "not-decoded", "error": {...}}`,
+/// `{"kind": "incomplete", "damage": "truncated"}`.
 #[derive(Serialize)]
 struct JsonReason {
     kind: &'static str,
@@ -177,11 +211,13 @@ struct JsonReason {
     quality: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<JsonError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    damage: Option<&'static str>,
 }
 
 impl From<&Reason> for JsonReason {
     fn from(reason: &Reason) -> Self {
-        let mut json = JsonReason { kind: "", variant: None, quality: None, error: None };
+        let mut json = JsonReason { kind: "", variant: None, quality: None, error: None, damage: None };
         match reason {
             Reason::Digest(kind) => json.kind = kind.name(),
             Reason::Pdq(variant) => {
@@ -196,6 +232,10 @@ impl From<&Reason> for JsonReason {
                 json.kind = "not-decoded";
                 json.error = Some(JsonError::from(err));
             }
+            Reason::Incomplete(damage) => {
+                json.kind = "incomplete";
+                json.damage = Some(damage.name());
+            }
         }
         json
     }
@@ -206,6 +246,7 @@ impl FileResult {
         FileResult {
             path: path.to_string_lossy().into_owned(),
             verdict: None,
+            action: None,
             reasons: Vec::new(),
             pdq: None,
             quality: None,
@@ -214,6 +255,7 @@ impl FileResult {
             sha256: None,
             width: None,
             height: None,
+            damaged: None,
             error: Some(JsonError::io(err)),
             queries: None,
         }
@@ -225,6 +267,7 @@ impl FileResult {
         FileResult {
             path: path.to_string_lossy().into_owned(),
             verdict: Some(screening.verdict.name()),
+            action: Some(screening.action.name()),
             reasons: screening.reasons.iter().map(JsonReason::from).collect(),
             pdq: screening.pdq.map(|p| p.hash.to_hex()),
             quality: screening.pdq.map(|p| p.quality),
@@ -233,6 +276,7 @@ impl FileResult {
             sha256: digests.and_then(|d| d.sha256.map(|x| hex(&x))),
             width: screening.size.map(|s| s.0),
             height: screening.size.map(|s| s.1),
+            damaged: screening.damaged.map(|d| d.name()),
             error: screening.reasons.iter().find_map(|r| match r {
                 Reason::NotDecoded(err) => Some(JsonError::from(err)),
                 _ => None,
@@ -263,10 +307,11 @@ fn write_text_line(out: &mut impl Write, result: &FileResult) -> io::Result<()> 
     let reasons: Vec<String> = result
         .reasons
         .iter()
-        .map(|r| match (r.variant, r.quality, &r.error) {
-            (Some(variant), _, _) => format!("pdq:{variant}"),
-            (_, Some(quality), _) => format!("low-quality:{quality}"),
-            (_, _, Some(err)) => format!("not-decoded:{}", err.code),
+        .map(|r| match (r.variant, r.quality, &r.error, r.damage) {
+            (Some(variant), ..) => format!("pdq:{variant}"),
+            (_, Some(quality), ..) => format!("low-quality:{quality}"),
+            (_, _, Some(err), _) => format!("not-decoded:{}", err.code),
+            (.., Some(damage)) => format!("incomplete:{damage}"),
             _ => r.kind.to_string(),
         })
         .collect();

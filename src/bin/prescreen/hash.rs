@@ -30,7 +30,7 @@ use crate::output::{write_json_line, CliError, JsonError, Outcome};
 #[derive(clap::Args)]
 pub struct Args {
     /// One JSON object per line (path, pdq, quality, md5, sha1, sha256, width,
-    /// height, reduction, orientation, format, error) instead of `PDQHEX,QUALITY,PATH`.
+    /// height, reduction, orientation, format, damaged, error) instead of `PDQHEX,QUALITY,PATH`.
     #[arg(long)]
     json: bool,
     /// Also compute the eight dihedral variants (JSON field `pdq_dihedral`, or
@@ -102,6 +102,9 @@ struct Report {
     reduction: Option<u8>,
     orientation: Option<u8>,
     format: Option<&'static str>,
+    /// How the file was damaged when its pixels were recovered as a browser
+    /// shows them (`truncated`, `missing-end`, `bad-checksum`); null when intact.
+    damaged: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<JsonError>,
 }
@@ -121,6 +124,7 @@ impl Report {
             reduction: None,
             orientation: None,
             format: None,
+            damaged: None,
             error: None,
         }
     }
@@ -136,6 +140,7 @@ impl Report {
         self.height = Some(decoded.size.1);
         self.reduction = Some(decoded.reduction);
         self.orientation = Some(decoded.orientation);
+        self.damaged = decoded.damaged.map(|d| d.name());
         self.pdq = Some(pdq.hash.to_hex());
         self.quality = Some(pdq.quality);
         self.pdq_dihedral = dihedral.map(|all| all.iter().map(PdqHash::to_hex).collect());

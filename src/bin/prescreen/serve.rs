@@ -32,6 +32,11 @@ pub struct Args {
     /// Block PDQ near-matches on upload instead of accepting them as flagged.
     #[arg(long)]
     pdq_block: bool,
+    /// What an upload that could not be screened perceptually leads to:
+    /// `allow` (stored), `flag` (default: stored, marked flagged) or `block`
+    /// (451, nothing stored).
+    #[arg(long, value_enum, default_value_t = crate::check::UnscreenableArg::Flag)]
+    unscreenable: crate::check::UnscreenableArg,
     /// The largest upload request accepted, in bytes.
     #[arg(long, default_value_t = 256 << 20)]
     max_upload_bytes: u64,
@@ -43,6 +48,7 @@ struct Stored {
     size: usize,
     sha256: String,
     verdict: Verdict,
+    action: Verdict,
 }
 
 struct State {
@@ -67,7 +73,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         return Err(prescreen::Error::FilterExpired.into());
     }
     let action = if args.pdq_block { PdqAction::Block } else { PdqAction::Flag };
-    let screener = Screener::new(filter, Policy { pdq_action: action, ..Policy::default() }, Limits::default());
+    let policy = Policy { pdq_action: action, unscreenable: args.unscreenable.into(), ..Policy::default() };
+    let screener = Screener::new(filter, policy, Limits::default());
     let etag = format!("\"{}\"", &hex::encode(&prescreen::digest(&filter_bytes).sha256.unwrap_or_default())[..32]);
 
     let uploads_dir = std::env::temp_dir().join(format!("prescreen-uploads-{}", std::process::id()));
@@ -207,7 +214,10 @@ fn uploads_reply(state: &State) -> Reply {
     let uploads = state.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let list: Vec<Value> = uploads
         .iter()
-        .map(|s| json!({ "name": s.name, "size": s.size, "sha256": s.sha256, "verdict": s.verdict.name() }))
+        .map(|s| {
+            let flagged = s.action == Verdict::Flag;
+            json!({ "name": s.name, "size": s.size, "sha256": s.sha256, "verdict": s.verdict.name(), "action": s.action.name(), "flagged": flagged })
+        })
         .collect();
     json_reply(200, &Value::Array(list))
 }
@@ -246,11 +256,14 @@ fn upload(state: &State, request: &mut Request) -> Reply {
                 "name": part.filename.clone().unwrap_or_default(),
                 "size": part.data.len(),
                 "verdict": s.verdict.name(),
+                "action": s.action.name(),
+                "flagged": s.action == Verdict::Flag,
+                "damaged": s.damaged.map(|d| d.name()),
                 "reasons": s.reasons.iter().map(reason_json).collect::<Vec<_>>(),
             })
         })
         .collect();
-    if screened.iter().any(|(_, s)| s.verdict == Verdict::Block) {
+    if screened.iter().any(|(_, s)| s.action == Verdict::Block) {
         return json_reply(451, &json!({ "error": "blocked", "stored": false, "files": report }));
     }
     let mut uploads = state.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -267,7 +280,7 @@ fn upload(state: &State, request: &mut Request) -> Reply {
             digester.finish().sha256.unwrap_or_default()
         });
         let sha256 = hex::encode(&sha256);
-        uploads.push(Stored { name, size: part.data.len(), sha256, verdict: screening.verdict });
+        uploads.push(Stored { name, size: part.data.len(), sha256, verdict: screening.verdict, action: screening.action });
     }
     json_reply(200, &json!({ "stored": true, "files": report }))
 }
@@ -288,5 +301,6 @@ fn reason_json(reason: &prescreen::Reason) -> Value {
         Reason::Pdq(variant) => json!({ "kind": "pdq", "variant": format!("{variant:?}") }),
         Reason::LowQuality(q) => json!({ "kind": "low-quality", "quality": q }),
         Reason::NotDecoded(err) => json!({ "kind": "not-decoded", "code": err.code(), "message": err.to_string() }),
+        Reason::Incomplete(damage) => json!({ "kind": "incomplete", "damage": damage.name() }),
     }
 }

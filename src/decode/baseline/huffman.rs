@@ -129,6 +129,8 @@ pub(super) struct BitReader<'a> {
     count: u32,
     /// Zero bits are being fed: a marker (at `pos`) or the end was reached.
     stopped: bool,
+    /// How many zero bits have been fed since the end of the data (not a marker) was reached.
+    padding: u64,
 }
 
 impl<'a> BitReader<'a> {
@@ -139,7 +141,7 @@ impl<'a> BitReader<'a> {
 
     /// A reader from byte `pos` of `data`.
     fn new_at(data: &'a [u8], pos: usize) -> BitReader<'a> {
-        BitReader { data, pos, bits: 0, count: 0, stopped: false }
+        BitReader { data, pos, bits: 0, count: 0, stopped: false, padding: 0 }
     }
 
     /// Loads bytes until at least 57 bits are held.
@@ -164,13 +166,19 @@ impl<'a> BitReader<'a> {
     fn refilled_slowly(mut self) -> Self {
         while self.count <= 56 {
             let mut byte = 0;
-            if !self.stopped {
+            if self.stopped && self.pos >= self.data.len() {
+                self.padding += 8;
+            } else if !self.stopped {
                 match self.data.get(self.pos) {
                     Some(0xFF) if self.data.get(self.pos + 1) == Some(&0) => {
                         byte = 0xFF;
                         self.pos += 2;
                     }
-                    Some(0xFF) | None => self.stopped = true,
+                    Some(0xFF) => self.stopped = true,
+                    None => {
+                        self.stopped = true;
+                        self.padding += 8;
+                    }
                     Some(&b) => {
                         byte = b;
                         self.pos += 1;
@@ -244,10 +252,11 @@ impl<'a> BitReader<'a> {
         }
     }
 
-    /// Whether the stream ran past the end of the data (no marker ended it).
+    /// Whether bits past the end of the data (no marker ended it) have been
+    /// consumed, not just loaded: the symbols read so far did not all arrive.
     #[inline(always)]
-    pub(super) fn ran_out(&self) -> bool {
-        self.stopped && self.pos >= self.data.len()
+    pub(super) fn overran(&self) -> bool {
+        u64::from(self.count) < self.padding
     }
 }
 
@@ -291,11 +300,12 @@ mod tests {
         let data = [0xA5, 0xFF, 0x00, 0x3C, 0xFF, 0xD0, 0x12];
         let mut reader = BitReader::new(&data);
         assert_eq!((reader.take(8), reader.take(8), reader.take(8), reader.take(16)), (0xA5, 0xFF, 0x3C, 0));
-        assert!(!reader.ran_out());
+        assert!(!reader.overran()); // zero bits before a marker are not past the end
         let mut reader = reader.restart(0).unwrap();
         assert_eq!(reader.take(8), 0x12);
+        assert!(!reader.overran()); // loaded past the end, not yet read past it
         assert_eq!(reader.take(8), 0); // past the end: zero bits, and noted
-        assert!(reader.ran_out());
+        assert!(reader.overran());
         assert!(matches!(BitReader::new(&[0x00, 0xFF, 0xD1]).restart(0), Err(Error::Corrupt(_))));
         assert!(matches!(BitReader::new(&[0xFF, 0xFF]).restart(0), Err(Error::Truncated)));
     }

@@ -55,6 +55,18 @@ pub(crate) fn decode(bytes: &[u8], reduction: u32) -> Result<Option<Pixels>> {
     Pixels::new(width as u32, height as u32, Layout::Rgb8, data).map(Some)
 }
 
+/// For a JPEG of the kind this decoder takes, possibly cut short: how many
+/// pixel rows the scan data covers in whole MCU rows, and whether that is
+/// every row; `Ok(None)` for other kinds.
+pub(crate) fn rows_arrived(bytes: &[u8]) -> Result<Option<(u32, bool)>> {
+    let Some(frame) = segments::parse(bytes) else {
+        return Ok(None);
+    };
+    let (complete, total) = scan::complete_mcu_rows(&frame)?;
+    let rows = (complete * 8 * frame.max_sampling().1).min(frame.height);
+    Ok(Some((rows as u32, complete == total)))
+}
+
 /// The oracle is jpeg-decoder's own scaled decode (an independent decoder):
 /// the pixels must be identical, at both scales, on every file this decoder
 /// takes; the rest must be left to it.

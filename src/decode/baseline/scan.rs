@@ -23,14 +23,7 @@ const KEPT: usize = 6;
 /// Decodes the scan into planes at 1/`reduction` scale (4 or 8).
 pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane>> {
     let side = 8 / reduction; // samples per block side: 2 or 1
-    let (h_max, v_max) = frame.max_sampling();
-    let grey = frame.components.len() == 1;
-    // A one-component scan is not interleaved: its MCU is one block.
-    let (mcus_x, mcus_y) = if grey {
-        (frame.width.div_ceil(8), frame.height.div_ceil(8))
-    } else {
-        (frame.width.div_ceil(8 * h_max), frame.height.div_ceil(8 * v_max))
-    };
+    let (mcus_x, mcus_y) = mcus(frame);
     let mut planes: Vec<Plane> = frame
         .components
         .iter()
@@ -44,6 +37,47 @@ pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane
         .iter()
         .map(|c| [0, 1, 8, 9].map(|natural| i32::from(c.quant[natural])))
         .collect();
+    let complete = walk(frame, |i, block_x, block_y, coefficients| {
+        let plane = &mut planes[i];
+        let at = block_y * side * plane.stride + block_x * side;
+        if side == 2 {
+            idct_2x2(coefficients, &quant[i], &mut plane.data[at..], plane.stride);
+        } else {
+            plane.data[at] = idct_1x1(coefficients[0], quant[i][0]);
+        }
+    })?;
+    if complete < mcus_x * mcus_y {
+        return Err(Error::Truncated);
+    }
+    Ok(planes)
+}
+
+/// How many whole rows of MCUs the scan data holds before it ends (or
+/// all of them), and how many rows the frame has.
+pub(super) fn complete_mcu_rows(frame: &Baseline<'_>) -> Result<(usize, usize)> {
+    let (mcus_x, mcus_y) = mcus(frame);
+    let complete = walk(frame, |_, _, _, _| {})?;
+    Ok((complete / mcus_x, mcus_y))
+}
+
+/// MCUs across and down. A one-component scan is not interleaved: its MCU is one block.
+fn mcus(frame: &Baseline<'_>) -> (usize, usize) {
+    let (h_max, v_max) = frame.max_sampling();
+    if frame.components.len() == 1 {
+        (frame.width.div_ceil(8), frame.height.div_ceil(8))
+    } else {
+        (frame.width.div_ceil(8 * h_max), frame.height.div_ceil(8 * v_max))
+    }
+}
+
+/// Huffman-decodes the scan MCU by MCU, handing each block's kept
+/// coefficients to `block` (component index, block column and row in that
+/// component); returns how many MCUs were decoded before the data ran out
+/// (all of them when it did not). No MCU after the first that reads past
+/// the end is decoded.
+#[inline(always)]
+fn walk(frame: &Baseline<'_>, mut block: impl FnMut(usize, usize, usize, &[i16; KEPT])) -> Result<usize> {
+    let (mcus_x, mcus_y) = mcus(frame);
     let tables = frame
         .components
         .iter()
@@ -58,7 +92,10 @@ pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane
         for mcu_x in 0..mcus_x {
             if frame.restart_interval > 0 {
                 if until_restart == 0 {
-                    reader = reader.restart(next_restart)?;
+                    reader = match reader.restart(next_restart) {
+                        Err(Error::Truncated) => return Ok(mcu_y * mcus_x + mcu_x),
+                        other => other?,
+                    };
                     next_restart = (next_restart + 1) % 8;
                     until_restart = frame.restart_interval;
                     predictors = [0; 3];
@@ -78,23 +115,16 @@ pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane
                         } else {
                             eob_run = decode_ac(&mut reader, ac_table, &mut coefficients)?;
                         }
-                        let (x, y) = ((mcu_x * component.h + bx) * side, (mcu_y * component.v + by) * side);
-                        let plane = &mut planes[i];
-                        let at = y * plane.stride + x;
-                        if side == 2 {
-                            idct_2x2(&coefficients, &quant[i], &mut plane.data[at..], plane.stride);
-                        } else {
-                            plane.data[at] = idct_1x1(coefficients[0], quant[i][0]);
-                        }
+                        block(i, mcu_x * component.h + bx, mcu_y * component.v + by, &coefficients);
                     }
                 }
             }
+            if reader.overran() {
+                return Ok(mcu_y * mcus_x + mcu_x);
+            }
         }
     }
-    if reader.ran_out() {
-        return Err(Error::Truncated);
-    }
-    Ok(planes)
+    Ok(mcus_x * mcus_y)
 }
 
 /// Huffman table `index` of the scan (parse checked that it is defined).

@@ -19,7 +19,7 @@ const guarded = guard(form, {
 input.addEventListener('prescreen:result', (event) => {
   const { file, result, message } = event.detail;
   const label: string = `${file.name}: ${result.verdict} ${result.allowed ? '' : '(removed)'} ${message}`;
-  console.log(label, result.flagged);
+  console.log(label, result.flagged, result.damaged ?? 'intact');
 });
 input.addEventListener('prescreen:done', (event) => console.log(event.detail.removed.length, event.detail.messages.join('\n')));
 form.addEventListener('prescreen:failed', (event) => {

@@ -37,6 +37,7 @@ function reasonText(reason) {
     case 'pdq': return `PDQ near-match (${reason.variant} orientation)`;
     case 'low-quality': return `too little detail for PDQ (quality ${reason.quality})`;
     case 'not-decoded': return `not decoded: ${reason.message} (${reason.code})`;
+    case 'incomplete': return `only part of the picture arrived (${reason.damage}); that part matches nothing`;
     default: return reason.kind;
   }
 }

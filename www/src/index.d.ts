@@ -103,7 +103,12 @@ export type Reason =
   | { kind: 'digest'; digest: 'md5' | 'sha1' | 'sha256' }
   | { kind: 'pdq'; variant: string }
   | { kind: 'low-quality'; quality: number }
-  | { kind: 'not-decoded'; code: string; message: string };
+  | { kind: 'not-decoded'; code: string; message: string }
+  /** Only part of the picture arrived (a cut file) and that part matched nothing: no verdict on the rest. */
+  | { kind: 'incomplete'; damage: Damage };
+
+/** How a damaged file was damaged; it was decoded as a browser shows it. */
+export type Damage = 'truncated' | 'missing-end' | 'bad-checksum';
 
 /** The hashes computed on the device (lower-case hex); none leave it. Only the digests the filter has sections for are computed. */
 export interface Hashes {
@@ -143,6 +148,8 @@ export interface ScreenResult {
   hashes: Hashes;
   width?: number;
   height?: number;
+  /** Set when the image was decoded from a damaged file, as a browser shows it (and hashed and matched like any image). */
+  damaged?: Damage;
   timings: Timings;
   /** Set when screening could not run for this file; the verdict is then `unscreenable`, and `allowed` follows `policy.filterFailure`. */
   error?: ScreenError;

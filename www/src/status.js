@@ -13,6 +13,7 @@ const REASON_TEXT = {
 
 /** Why a file could not be checked, in a few words. */
 function unscreenableWhy(result) {
+  if (result.reasons.some((r) => r.kind === 'incomplete')) return 'it could not be checked (only part of the picture arrived)';
   const reason = result.reasons.find((r) => r.kind === 'not-decoded' || r.kind === 'low-quality');
   if (!reason) return 'it could not be checked';
   const words = REASON_TEXT[reason.kind === 'low-quality' ? 'low-quality' : reason.code] ?? 'it could not be read as an image';

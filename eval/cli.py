@@ -66,7 +66,7 @@ def check(filter_path, paths, extra=None):
     for chunk in _chunks([str(p) for p in paths], 400):
         for rec in _json_lines(args + chunk):
             out[rec["path"]] = {
-                "verdict": rec["verdict"], "pdq": rec.get("pdq"), "quality": rec.get("quality"),
+                "verdict": rec["verdict"], "pdq": rec.get("hashes", {}).get("pdq"), "quality": rec.get("hashes", {}).get("quality"),
                 "queries": [[q["preparation"], q["turn"], q["pdq"], q["matched"]] for q in rec.get("queries", [])]}
     return out
 

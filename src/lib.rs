@@ -12,6 +12,7 @@ mod filter;
 pub mod hex;
 pub mod pdq;
 mod pixels;
+mod report;
 mod screen;
 mod variants;
 #[cfg(target_arch = "wasm32")]
@@ -25,5 +26,6 @@ pub use filter::{
     SignatureStatus, MAX_RADIUS,
 };
 pub use pixels::{Layout, PixelView, Pixels};
+pub use report::Json;
 pub use screen::{PdqAction, PdqQuery, Policy, Reason, Screener, Screening, UnscreenableAction, Verdict};
 pub use variants::{resample_small, trim_uniform_borders, ExtraVariants, Preparation};

@@ -12,9 +12,9 @@ use crate::digest::{Digester, Digests};
 use crate::error::Error;
 use crate::filter::{DigestKind, Filter};
 use crate::hex;
-use crate::pdq::Dihedral;
 use crate::pixels::{Layout, PixelView};
-use crate::screen::{PdqAction, Policy, Reason, Screener, Screening};
+use crate::report::Json;
+use crate::screen::{PdqAction, Policy, Screener, UnscreenableAction};
 
 /// The largest file decoded in the browser: bigger files are screened by their
 /// digests only, so a tab never holds a huge file whole in wasm memory.
@@ -45,13 +45,15 @@ impl JsScreener {
     /// Parses and verifies `filter`; with `public_key` (32 bytes), the filter
     /// must carry a valid signature by that key. `pdq_action` is `"flag"`
     /// (the default) or `"block"`; `decode` is `"exact"` (the default, as
-    /// natively) or `"fast"` (large baseline JPEGs at 1/4 or 1/8 scale).
+    /// natively) or `"fast"` (large baseline JPEGs at 1/4 or 1/8 scale);
+    /// `unscreenable` is `"allow"`, `"flag"` (the default) or `"block"`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         filter: Vec<u8>,
         public_key: Option<Vec<u8>>,
         pdq_action: Option<String>,
         decode: Option<String>,
+        unscreenable: Option<String>,
     ) -> Result<JsScreener, JsValue> {
         report_panics();
         let key = match public_key {
@@ -81,13 +83,23 @@ impl JsScreener {
                 ))))
             }
         };
+        let unscreenable = match unscreenable.as_deref() {
+            None | Some("flag") => UnscreenableAction::Flag,
+            Some("allow") => UnscreenableAction::Allow,
+            Some("block") => UnscreenableAction::Block,
+            Some(other) => {
+                return Err(to_js(&Error::InvalidArgument(format!(
+                    "unscreenable action {other:?} is none of \"allow\", \"flag\", \"block\""
+                ))))
+            }
+        };
         let filter = Filter::from_bytes(filter, key.as_ref()).map_err(|e| to_js(&e))?;
         if filter.is_expired((js_sys::Date::now() / 1000.0) as u64) {
             return Err(to_js(&Error::FilterExpired));
         }
         let defaults = Limits::default();
         let limits = Limits { max_input_bytes: defaults.max_input_bytes.min(MAX_DECODE_BYTES), ..defaults };
-        let policy = Policy { pdq_action, decode, ..Policy::default() };
+        let policy = Policy { pdq_action, decode, unscreenable, ..Policy::default() };
         Ok(JsScreener { inner: Screener::new(filter, policy, limits), limits })
     }
 
@@ -113,8 +125,8 @@ impl JsScreener {
 
     /// Screens a whole file held in memory.
     #[wasm_bindgen(js_name = screenBytes)]
-    pub fn screen_bytes(&self, bytes: &[u8]) -> Object {
-        screening_object(&self.inner.screen_bytes(bytes))
+    pub fn screen_bytes(&self, bytes: &[u8]) -> JsValue {
+        js_value(&self.inner.screen_bytes(bytes).to_json(false))
     }
 
     /// Screens raw RGBA pixels (as an `ImageData` holds them, e.g. decoded
@@ -126,10 +138,10 @@ impl JsScreener {
         height: u32,
         rgba: &[u8],
         digests: Option<JsDigests>,
-    ) -> Result<Object, JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let view = PixelView::new(width, height, Layout::Rgba8, rgba).map_err(|e| to_js(&e))?;
         let digests = digests.map(|d| self.complete(d)).transpose()?;
-        Ok(screening_object(&self.inner.screen_parts(digests.as_ref(), Some(Ok(view)))))
+        Ok(js_value(&self.inner.screen_parts(digests.as_ref(), Some(Ok(view))).to_json(false)))
     }
 
     /// Decodes a file's bytes for the perceptual check with the screener's
@@ -144,10 +156,10 @@ impl JsScreener {
     /// when the file is too large to decode or the filter has no PDQ section).
     /// Fails with `invalid-argument` when a digest the filter needs is missing.
     #[wasm_bindgen(js_name = screenImage)]
-    pub fn screen_image(&self, digests: JsDigests, image: Option<JsImage>) -> Result<Object, JsValue> {
+    pub fn screen_image(&self, digests: JsDigests, image: Option<JsImage>) -> Result<JsValue, JsValue> {
         let digests = self.complete(digests)?;
         let image = image.as_ref().filter(|_| self.inner.wants_pixels()).map(|i| i.inner.as_ref());
-        Ok(screening_object(&self.inner.screen_decoded(Some(&digests), image)))
+        Ok(js_value(&self.inner.screen_decoded(Some(&digests), image).to_json(false)))
     }
 
     /// The digests, checked to hold every kind the filter has a section for.
@@ -271,77 +283,21 @@ fn digests_object(d: &Digests) -> Object {
     o
 }
 
-/// `{ verdict, reasons: [...], hashes: { md5?, sha1?, sha256?, pdq?, quality? }, damaged?, width?, height? }`:
-/// `damaged` (`"truncated"`, `"missing-end"`, `"bad-checksum"`) when the image
-/// was decoded from a damaged file as a browser shows it.
-fn screening_object(s: &Screening) -> Object {
-    let o = Object::new();
-    set(&o, "verdict", s.verdict.name());
-    let reasons = Array::new();
-    for reason in &s.reasons {
-        reasons.push(&reason_object(reason));
-    }
-    set(&o, "reasons", reasons);
-    let hashes = match &s.digests {
-        Some(d) => digests_object(d),
-        None => Object::new(),
-    };
-    if let Some(pdq) = &s.pdq {
-        set(&hashes, "pdq", hex::encode(&pdq.hash.0));
-        set(&hashes, "quality", pdq.quality);
-    }
-    set(&o, "hashes", hashes);
-    if let Some(damage) = s.damaged {
-        set(&o, "damaged", damage.name());
-    }
-    if let Some((w, h)) = s.size {
-        set(&o, "width", w);
-        set(&o, "height", h);
-    }
-    o
-}
-
-/// `{ kind: "digest", digest }`, `{ kind: "pdq", variant }`,
-/// `{ kind: "low-quality", quality }`, `{ kind: "not-decoded", code, message }`
-/// or `{ kind: "incomplete", damage }`.
-fn reason_object(reason: &Reason) -> Object {
-    let o = Object::new();
-    match reason {
-        Reason::Digest(kind) => {
-            set(&o, "kind", "digest");
-            set(&o, "digest", kind.name());
+/// A JSON value as the JS value it describes: results cross as plain objects.
+fn js_value(json: &Json) -> JsValue {
+    match json {
+        Json::Null => JsValue::NULL,
+        Json::Bool(b) => JsValue::from_bool(*b),
+        Json::Number(n) => JsValue::from_f64(*n),
+        Json::String(s) => JsValue::from_str(s),
+        Json::Array(items) => items.iter().map(js_value).collect::<Array>().into(),
+        Json::Object(fields) => {
+            let o = Object::new();
+            for (key, value) in fields {
+                set(&o, key, js_value(value));
+            }
+            o.into()
         }
-        Reason::Pdq(variant) => {
-            set(&o, "kind", "pdq");
-            set(&o, "variant", dihedral_name(*variant));
-        }
-        Reason::LowQuality(quality) => {
-            set(&o, "kind", "low-quality");
-            set(&o, "quality", *quality);
-        }
-        Reason::NotDecoded(err) => {
-            set(&o, "kind", "not-decoded");
-            set(&o, "code", err.code());
-            set(&o, "message", err.to_string());
-        }
-        Reason::Incomplete(damage) => {
-            set(&o, "kind", "incomplete");
-            set(&o, "damage", damage.name());
-        }
-    }
-    o
-}
-
-fn dihedral_name(d: Dihedral) -> &'static str {
-    match d {
-        Dihedral::Original => "original",
-        Dihedral::Rotate90 => "rotate90",
-        Dihedral::Rotate180 => "rotate180",
-        Dihedral::Rotate270 => "rotate270",
-        Dihedral::FlipX => "flip-x",
-        Dihedral::FlipY => "flip-y",
-        Dihedral::FlipPlus1 => "flip-plus1",
-        Dihedral::FlipMinus1 => "flip-minus1",
     }
 }
 

@@ -56,12 +56,12 @@ fn verdicts_reasons_and_exit_codes() {
     let verdicts: Vec<&str> = lines.iter().map(|l| l["verdict"].as_str().unwrap()).collect();
     assert_eq!(verdicts, ["flag", "block", "allow", "unscreenable"]);
     assert_eq!(lines[0]["reasons"][0]["kind"], "pdq");
-    assert_eq!(lines[0]["reasons"][0]["variant"], "original");
-    assert_eq!(lines[1]["reasons"][0]["kind"], "sha256");
+    assert_eq!(lines[0]["reasons"][0]["turn"], "original");
+    assert_eq!((&lines[1]["reasons"][0]["kind"], &lines[1]["reasons"][0]["digest"]), (&"digest".into(), &"sha256".into()));
     assert_eq!(lines[3]["reasons"][0]["kind"], "not-decoded");
-    assert_eq!(lines[3]["error"]["code"], "unsupported-format");
+    assert_eq!(lines[3]["reasons"][0]["code"], "unsupported-format");
     assert_eq!(lines[2]["width"], 451);
-    assert!(lines.iter().all(|l| l["sha256"].as_str().is_some_and(|h| h.len() == 64)));
+    assert!(lines.iter().all(|l| l["hashes"]["sha256"].as_str().is_some_and(|h| h.len() == 64)));
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn extra_variants_and_queries_list() {
     let queries = line["queries"].as_array().unwrap();
     let prepared: Vec<&str> = queries.iter().map(|q| q["preparation"].as_str().unwrap()).collect();
     assert_eq!(prepared, [["as-is"; 8], ["resampled"; 8]].concat());
-    assert_eq!(queries[0]["pdq"], line["pdq"]);
+    assert_eq!(queries[0]["pdq"], line["hashes"]["pdq"]);
     assert_eq!(queries[0]["turn"], "original");
     let default = prescreen(&["check", "--json", "--queries", "filter.psf", &image("astronaut-511.png")], &dir);
     let queries = json_lines(&default)[0]["queries"].as_array().unwrap().clone();
@@ -150,7 +150,7 @@ fn damaged_copies_and_the_unscreenable_action() {
         let out = prescreen(&args, &dir);
         let line = &json_lines(&out)[0];
         assert_eq!((line["verdict"].as_str(), line["action"].as_str()), (Some("unscreenable"), Some(action)), "{flag:?}");
-        assert_eq!(line["error"]["code"], "truncated");
+        assert_eq!(line["reasons"][0]["code"], "truncated");
         assert_eq!(out.status.code(), Some(code), "{flag:?}");
     }
 }

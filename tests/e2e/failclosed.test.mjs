@@ -256,11 +256,20 @@ describe('screening that stops is never allowed', { timeout: 180_000 }, () => {
     for (const name of ['unlisted.jpg', 'photo-12mp.jpg']) {
       assert.deepEqual(phases[name].filter((p) => p !== 'digest'), ['read', 'read', 'decode', 'hash'], name);
     }
-    await page.setInputFiles('input[type=file]', [BIG]);
+    // Twenty files keep the two workers busy well past the abort: those not
+    // screened by then are cancelled and removed, never let through.
+    const many = [BIG, ...Array.from({ length: 19 }, (_, i) => image(`many-${String(i).padStart(2, '0')}.jpg`))];
+    await page.setInputFiles('input[type=file]', many);
     await page.evaluate(() => controller.abort());
     await page.waitForFunction(() => document.querySelector('input[type=file]').dataset.prescreen === 'removed', null, { timeout: 60_000 });
+    const cancelled = (await statusText(page)).match(/removed, checking was cancelled/g) ?? [];
+    assert.ok(cancelled.length >= 1, await statusText(page));
+    assert.equal(await fileCount(page), many.length - cancelled.length);
+    // Once aborted, a later pick is cancelled at once.
+    await page.setInputFiles('input[type=file]', [UNLISTED]);
+    await page.waitForFunction(() => document.querySelector('input[type=file]').dataset.prescreen === 'removed', null, { timeout: 60_000 });
     assert.equal(await fileCount(page), 0);
-    assert.match(await statusText(page), /photo-12mp\.jpg: removed, checking was cancelled/);
+    assert.match(await statusText(page), /unlisted\.jpg: removed, checking was cancelled/);
     await page.context().close();
   });
 

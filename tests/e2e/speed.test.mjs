@@ -228,7 +228,7 @@ describe('issue 5 in the browser', { timeout: 240_000 }, () => {
     const storedListed = [...readFileSync(buildFilter([ORIENTED], { kinds: ['pdq'] }))];
     const [caught] = await screenAll(page, { decoder: 'browser', filter: storedListed });
     assert.equal(caught.verdict, 'flag');
-    assert.match(caught.reasons[0].variant, /^rotate(90|270)$/);
+    assert.match(caught.reasons[0].turn, /^rotate(90|270)$/);
     await context.close();
   });
 });

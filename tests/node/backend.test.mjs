@@ -7,7 +7,8 @@ import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
@@ -18,7 +19,9 @@ const LISTED = image('listed.jpg');
 const EDITED = image('listed-edited.jpg');
 const UNLISTED = image('unlisted.jpg');
 const CORRUPT = image('corrupt.jpg');
-const FILES = [LISTED, EDITED, UNLISTED, CORRUPT];
+/** A cut copy of another picture (tests/damaged/): decoded as damaged, incomplete. */
+const CUT = join(ROOT, 'tests/damaged/jpeg-cut-10pct.jpg');
+const FILES = [LISTED, EDITED, UNLISTED, CORRUPT, CUT];
 
 const node = await import(pathToFileURL(join(ROOT, 'www/pkg/node.js')).href);
 let filter;
@@ -33,25 +36,55 @@ before(async () => {
 function cliVerdicts(paths) {
   let out;
   try {
-    out = execFileSync(BIN, ['check', '--json', '--pdq-action', 'block', filter, ...paths], { encoding: 'utf8' });
+    out = execFileSync(BIN, ['check', '--json', '--pdq-action', 'block', '--unscreenable', 'block', filter, ...paths], { encoding: 'utf8' });
   } catch (err) {
     out = err.stdout; // exit 1: something matched
   }
   return out.trim().split('\n').map((line) => JSON.parse(line));
 }
 
+/** A result without what only one surface adds (the page's name, size, timings, allowed, flagged; the CLI's path) and without error wording, which the browser build leaves out. */
+function shape(result) {
+  const { name, size, timings, allowed, flagged, path, ...rest } = result;
+  void [name, size, timings, allowed, flagged, path];
+  return { ...rest, reasons: rest.reasons.map(({ message, ...reason }) => (void message, reason)) };
+}
+
 describe('prescreen/node', () => {
-  test('screens files and Buffers as the native CLI does', async () => {
+  test('screens files and Buffers to the same result as the native CLI', async () => {
     const expected = cliVerdicts(FILES);
     for (const [i, path] of FILES.entries()) {
       const fromPath = await screener.screenFile(path);
       const fromBuffer = await screener.screen(readFileSync(path));
       for (const result of [fromPath, fromBuffer]) {
-        assert.equal(result.verdict, expected[i].verdict, path);
-        assert.equal(result.hashes.pdq ?? null, expected[i].pdq ?? null, path);
+        assert.deepEqual(shape(result), shape(expected[i]), path);
         assert.equal(result.hashes.sha256, createHash('sha256').update(readFileSync(path)).digest('hex'));
       }
-      assert.equal(fromPath.allowed, expected[i].verdict === 'allow', path);
+      assert.equal(fromPath.allowed, expected[i].action === 'allow', path);
+    }
+    // Every kind of reason and a turned match came up, so the comparison covered them.
+    const kinds = new Set(expected.flatMap((r) => r.reasons.map((reason) => reason.kind)));
+    assert.deepEqual([...kinds].sort(), ['digest', 'incomplete', 'not-decoded', 'pdq']);
+    assert.ok(expected.some((r) => r.damaged) && expected.some((r) => r.reasons.some((x) => x.kind === 'pdq' && x.turn !== 'original')));
+  });
+
+  test('the results match the TypeScript declarations (tsc --strict)', async () => {
+    const results = await Promise.all(FILES.map((path) => screener.screenFile(path)));
+    const cli = cliVerdicts(FILES);
+    const dir = mkdtempSync(join(tmpdir(), 'prescreen-types-'));
+    const declarations = join(ROOT, 'www/src/index.d.ts');
+    const lines = [
+      `import type { ScreenResult } from ${JSON.stringify(declarations.replace(/\.d\.ts$/, '.js'))};`,
+      ...results.map((r, i) => `export const page${i} = ${JSON.stringify(r)} as const satisfies ScreenResult;`),
+      ...cli.map((r, i) => `export const cli${i} = ${JSON.stringify(r)} as const satisfies Omit<ScreenResult, 'name' | 'size' | 'timings' | 'allowed' | 'flagged'> & { path: string };`),
+    ];
+    writeFileSync(join(dir, 'results.ts'), lines.join('\n') + '\n');
+    const tsc = join(ROOT, 'node_modules/.bin/tsc');
+    const args = ['--strict', '--noEmit', '--target', 'es2022', '--module', 'es2022', '--moduleResolution', 'bundler', '--lib', 'es2022,dom', '--types', '', join(dir, 'results.ts')];
+    try {
+      execFileSync(tsc, args, { encoding: 'utf8' });
+    } catch (err) {
+      assert.fail(`the results do not match index.d.ts:\n${err.stdout}`);
     }
   });
 

@@ -32,7 +32,7 @@ async function byHand(file: File): Promise<boolean> {
   if (screener.loadError) return screener.policy.filterFailure === 'fail-open';
   const result: ScreenResult = await screener.screen(file, { signal: AbortSignal.timeout(30_000) });
   for (const reason of result.reasons) {
-    if (reason.kind === 'pdq') console.log('near-match as', reason.variant);
+    if (reason.kind === 'pdq') console.log('near-match as', reason.turn);
     if (reason.kind === 'digest') console.log('exact', reason.digest);
   }
   return result.allowed;

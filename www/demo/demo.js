@@ -34,7 +34,7 @@ function ms(x) {
 function reasonText(reason) {
   switch (reason.kind) {
     case 'digest': return `exact ${reason.digest.toUpperCase()} match`;
-    case 'pdq': return `PDQ near-match (${reason.variant} orientation)`;
+    case 'pdq': return `PDQ near-match (${reason.turn} orientation)`;
     case 'low-quality': return `too little detail for PDQ (quality ${reason.quality})`;
     case 'not-decoded': return `not decoded: ${reason.message} (${reason.code})`;
     case 'incomplete': return `only part of the picture arrived (${reason.damage}); that part matches nothing`;

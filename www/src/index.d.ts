@@ -98,10 +98,13 @@ export interface ScreenError {
   message: string;
 }
 
+/** The eight rotations and mirrors a PDQ match may be found under: the reference's names, spelled the same in the CLI's and the server's JSON. */
+export type Turn = 'original' | 'rotate90' | 'rotate180' | 'rotate270' | 'flipX' | 'flipY' | 'flipPlus1' | 'flipMinus1';
+
 /** Why a verdict is what it is. */
 export type Reason =
   | { kind: 'digest'; digest: 'md5' | 'sha1' | 'sha256' }
-  | { kind: 'pdq'; variant: string }
+  | { kind: 'pdq'; turn: Turn }
   | { kind: 'low-quality'; quality: number }
   | { kind: 'not-decoded'; code: string; message: string }
   /** Only part of the picture arrived (a cut file) and that part matched nothing: no verdict on the rest. */
@@ -140,6 +143,8 @@ export interface ScreenResult {
   name: string;
   size: number;
   verdict: 'block' | 'flag' | 'allow' | 'unscreenable';
+  /** What the policy makes of the verdict: `unscreenable` becomes `allow`, `flag` or `block` (`policy.unscreenable`). */
+  action: 'block' | 'flag' | 'allow';
   /** Whether the policy lets this file be uploaded. */
   allowed: boolean;
   /** Let through, but a person should look (a PDQ near-match, an unscreenable file under `unscreenable: 'flag'`, a failure under fail-open). */

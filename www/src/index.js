@@ -103,7 +103,7 @@ export async function createScreener({
   try {
     const [module, bytes] = await Promise.all([compileWasm(wasm), loadFilter(filter)]);
     backend = worker ? new WorkerPool(module, size, fileTimeout) : new InlineBackend(module);
-    info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, ...options });
+    info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, unscreenable: chosen.unscreenable, ...options });
   } catch (err) {
     if (err instanceof TypeError && !('code' in err)) throw err;
     loadError = errorOf(err, 'filter-unavailable');

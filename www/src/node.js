@@ -34,7 +34,7 @@ export async function createScreener({ filter, publicKey, policy, decode = 'exac
   let engine;
   try {
     await loadWasm(await readFile(wasmFile));
-    engine = openScreener({ filter: await filterBytes(filter), publicKey, pdq: chosen.pdq, decode, decoder: 'wasm' });
+    engine = openScreener({ filter: await filterBytes(filter), publicKey, pdq: chosen.pdq, unscreenable: chosen.unscreenable, decode, decoder: 'wasm' });
   } catch (err) {
     throw fail(err);
   }

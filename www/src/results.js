@@ -49,22 +49,18 @@ export function unscreened(file, error) {
   };
 }
 
-/** Adds `allowed` and `flagged` to a result under `policy`. */
+/** Adds `allowed` and `flagged` to a result: from its `action`, or for a failure from `policy.filterFailure`. */
 export function judge(policy, result) {
   let allowed;
   let flagged;
   if (result.error) {
     allowed = !NEVER_ALLOWED.has(result.error.code) && policy.filterFailure === 'fail-open';
     flagged = allowed;
-  } else if (result.verdict === 'block') {
-    allowed = false;
-  } else if (result.verdict === 'flag') {
-    allowed = flagged = true;
-  } else if (result.verdict === 'unscreenable') {
-    allowed = policy.unscreenable !== 'block';
-    flagged = policy.unscreenable === 'flag';
+    result.action = allowed ? 'flag' : 'block';
   } else {
-    allowed = true;
+    // The wasm applied the policy (pdq, unscreenable): its action decides.
+    allowed = result.action !== 'block';
+    flagged = result.action === 'flag';
   }
   return Object.assign(result, { allowed, flagged: Boolean(flagged) });
 }

@@ -12,22 +12,23 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use prescreen::{
-    DecodeMode, ExtraVariants, Limits, PdqAction, PdqQuery, Policy, Reason, Screener, Screening, UnscreenableAction,
+    DecodeMode, ExtraVariants, Json, Limits, PdqAction, Policy, Reason, Screener, Screening, UnscreenableAction, Verdict,
 };
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::filterfile;
 use crate::hash::{read_within, Contents};
-use crate::output::{write_json_line, CliError, JsonError, Outcome};
+use crate::output::{CliError, Outcome};
 
 /// Screen files against a filter, as the browser does.
 #[derive(clap::Args)]
 pub struct Args {
-    /// One JSON object per line (path, verdict, action, reasons, pdq,
-    /// quality, md5, sha1, sha256 (null for a kind the filter has no section
-    /// for: it is not computed), width, height, damaged, error) instead of
-    /// `VERDICT PATH reasons`.
+    /// One JSON object per line instead of `VERDICT PATH reasons`: `path`
+    /// and the result as the browser package and the server give it
+    /// (verdict, action, reasons, hashes {md5, sha1, sha256, pdq, quality}
+    /// (a digest kind the filter has no section for is not computed),
+    /// width, height, damaged), or `path` and `error` for a file that could
+    /// not be read.
     #[arg(long)]
     json: bool,
     /// Require the filter to be signed by this Ed25519 public key (64 hex digits, or a file holding them).
@@ -131,15 +132,17 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let (mut matched, mut unreadable) = (false, false);
     for batch in args.files.chunks(BATCH) {
-        let results: Vec<FileResult> =
-            batch.par_iter().map(|path| check_file(&screener, path, &limits, args.queries)).collect();
-        for result in &results {
-            matched |= matches!(result.action, Some("block" | "flag"));
-            unreadable |= result.verdict.is_none();
+        let results: Vec<io::Result<Screening>> =
+            batch.par_iter().map(|path| check_file(&screener, path, &limits)).collect();
+        for (path, result) in batch.iter().zip(&results) {
+            match result {
+                Ok(screening) => matched |= matches!(screening.action, Verdict::Block | Verdict::Flag),
+                Err(_) => unreadable = true,
+            }
             if args.json {
-                write_json_line(&mut out, result)?;
+                writeln!(out, "{}", json_line(path, result, args.queries))?;
             } else {
-                write_text_line(&mut out, result)?;
+                write_text_line(&mut out, path, result)?;
             }
         }
         out.flush()?;
@@ -153,168 +156,47 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     })
 }
 
-/// One file's result; serialised as its `--json` line.
-#[derive(Serialize)]
-struct FileResult {
-    path: String,
-    /// `None` only when the file could not be read at all.
-    verdict: Option<&'static str>,
-    /// The verdict with `unscreenable` resolved by `--unscreenable`.
-    action: Option<&'static str>,
-    reasons: Vec<JsonReason>,
-    pdq: Option<String>,
-    quality: Option<u8>,
-    md5: Option<String>,
-    sha1: Option<String>,
-    sha256: Option<String>,
-    width: Option<u32>,
-    height: Option<u32>,
-    damaged: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<JsonError>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    queries: Option<Vec<JsonQuery>>,
-}
-
-/// A PDQ query as JSON (`--queries`): `{"preparation": "trimmed", "turn":
-/// "flipY", "pdq": HEX, "quality": 93, "matched": false}`.
-#[derive(Serialize)]
-struct JsonQuery {
-    preparation: &'static str,
-    turn: &'static str,
-    pdq: String,
-    quality: u8,
-    matched: bool,
-}
-
-impl From<&PdqQuery> for JsonQuery {
-    fn from(q: &PdqQuery) -> Self {
-        JsonQuery {
-            preparation: q.preparation.name(),
-            turn: q.turn.name(),
-            pdq: q.pdq.hash.to_hex(),
-            quality: q.pdq.quality,
-            matched: q.matched,
-        }
+/// `{"path": ..., <the result, Screening::to_json>}`, or `{"path": ...,
+/// "error": {"code": "io", "message": ...}}` for a file that could not be read.
+fn json_line(path: &Path, result: &io::Result<Screening>, queries: bool) -> Json {
+    let path = ("path", Json::from(path.to_string_lossy().into_owned()));
+    match result {
+        Ok(screening) => match screening.to_json(queries) {
+            Json::Object(fields) => Json::Object([vec![path], fields].concat()),
+            other => other,
+        },
+        Err(err) => Json::Object(vec![
+            path,
+            ("error", Json::Object(vec![("code", "io".into()), ("message", err.to_string().into())])),
+        ]),
     }
 }
 
-/// A reason as JSON: `{"kind": "md5"}`, `{"kind": "pdq", "variant": "flipY"}`,
-/// `{"kind": "low-quality", "quality": 12}`, `{"kind": "not-decoded", "error": {...}}`,
-/// `{"kind": "incomplete", "damage": "truncated"}`.
-#[derive(Serialize)]
-struct JsonReason {
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    variant: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quality: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<JsonError>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    damage: Option<&'static str>,
-}
-
-impl From<&Reason> for JsonReason {
-    fn from(reason: &Reason) -> Self {
-        let mut json = JsonReason { kind: "", variant: None, quality: None, error: None, damage: None };
-        match reason {
-            Reason::Digest(kind) => json.kind = kind.name(),
-            Reason::Pdq(variant) => {
-                json.kind = "pdq";
-                json.variant = Some(variant.name());
-            }
-            Reason::LowQuality(quality) => {
-                json.kind = "low-quality";
-                json.quality = Some(*quality);
-            }
-            Reason::NotDecoded(err) => {
-                json.kind = "not-decoded";
-                json.error = Some(JsonError::from(err));
-            }
-            Reason::Incomplete(damage) => {
-                json.kind = "incomplete";
-                json.damage = Some(damage.name());
-            }
-        }
-        json
-    }
-}
-
-impl FileResult {
-    fn unreadable(path: &Path, err: &io::Error) -> Self {
-        FileResult {
-            path: path.to_string_lossy().into_owned(),
-            verdict: None,
-            action: None,
-            reasons: Vec::new(),
-            pdq: None,
-            quality: None,
-            md5: None,
-            sha1: None,
-            sha256: None,
-            width: None,
-            height: None,
-            damaged: None,
-            error: Some(JsonError::io(err)),
-            queries: None,
-        }
-    }
-
-    fn screened(path: &Path, screening: &Screening, queries: bool) -> Self {
-        let hex = |bytes: &[u8]| prescreen::hex::encode(bytes);
-        let digests = screening.digests.as_ref();
-        FileResult {
-            path: path.to_string_lossy().into_owned(),
-            verdict: Some(screening.verdict.name()),
-            action: Some(screening.action.name()),
-            reasons: screening.reasons.iter().map(JsonReason::from).collect(),
-            pdq: screening.pdq.map(|p| p.hash.to_hex()),
-            quality: screening.pdq.map(|p| p.quality),
-            md5: digests.and_then(|d| d.md5.map(|x| hex(&x))),
-            sha1: digests.and_then(|d| d.sha1.map(|x| hex(&x))),
-            sha256: digests.and_then(|d| d.sha256.map(|x| hex(&x))),
-            width: screening.size.map(|s| s.0),
-            height: screening.size.map(|s| s.1),
-            damaged: screening.damaged.map(|d| d.name()),
-            error: screening.reasons.iter().find_map(|r| match r {
-                Reason::NotDecoded(err) => Some(JsonError::from(err)),
-                _ => None,
-            }),
-            queries: queries.then(|| screening.queries.iter().map(JsonQuery::from).collect()),
-        }
-    }
+/// `VERDICT PATH reasons`, or `error PATH message (io)` for an unreadable file.
+fn write_text_line(out: &mut impl Write, path: &Path, result: &io::Result<Screening>) -> io::Result<()> {
+    let path = path.display();
+    let screening = match result {
+        Ok(screening) => screening,
+        Err(err) => return writeln!(out, "error {path} {err} (io)"),
+    };
+    let reasons: Vec<String> = screening
+        .reasons
+        .iter()
+        .map(|r| match r {
+            Reason::Digest(kind) => kind.name().to_string(),
+            Reason::Pdq(turn) => format!("pdq:{}", turn.name()),
+            Reason::LowQuality(quality) => format!("low-quality:{quality}"),
+            Reason::NotDecoded(err) => format!("not-decoded:{}", err.code()),
+            Reason::Incomplete(damage) => format!("incomplete:{}", damage.name()),
+        })
+        .collect();
+    writeln!(out, "{} {path} {}", screening.verdict.name(), reasons.join(","))
 }
 
 /// Reads and screens one file; a file too large to decode is still digest-checked.
-fn check_file(screener: &Screener, path: &Path, limits: &Limits, queries: bool) -> FileResult {
-    let screening = match read_within(path, limits) {
-        Ok(Contents::Bytes(bytes)) => screener.screen_bytes(&bytes),
-        Ok(Contents::TooLarge(digests, too_large)) => {
-            screener.screen_parts(Some(&digests), Some(Err(&too_large)))
-        }
-        Err(err) => return FileResult::unreadable(path, &err),
-    };
-    FileResult::screened(path, &screening, queries)
+fn check_file(screener: &Screener, path: &Path, limits: &Limits) -> io::Result<Screening> {
+    Ok(match read_within(path, limits)? {
+        Contents::Bytes(bytes) => screener.screen_bytes(&bytes),
+        Contents::TooLarge(digests, too_large) => screener.screen_parts(Some(&digests), Some(Err(&too_large))),
+    })
 }
-
-/// `VERDICT PATH reasons`, or `error PATH message (code)` for an unreadable file.
-fn write_text_line(out: &mut impl Write, result: &FileResult) -> io::Result<()> {
-    let Some(verdict) = result.verdict else {
-        let err = result.error.as_ref().map_or(String::new(), |e| format!("{} ({})", e.message, e.code));
-        return writeln!(out, "error {} {err}", result.path);
-    };
-    let reasons: Vec<String> = result
-        .reasons
-        .iter()
-        .map(|r| match (r.variant, r.quality, &r.error, r.damage) {
-            (Some(variant), ..) => format!("pdq:{variant}"),
-            (_, Some(quality), ..) => format!("low-quality:{quality}"),
-            (_, _, Some(err), _) => format!("not-decoded:{}", err.code),
-            (.., Some(damage)) => format!("incomplete:{damage}"),
-            _ => r.kind.to_string(),
-        })
-        .collect();
-    writeln!(out, "{verdict} {} {}", result.path, reasons.join(","))
-}
-

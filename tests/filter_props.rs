@@ -29,8 +29,11 @@ fn runner(cases: u32, seed: u64) -> TestRunner {
     TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
 }
 
+/// A radius, whether turns are listed, a salt, and members with the bit positions to flip.
+type Case = (u8, bool, [u8; 16], Vec<(PdqHash, Vec<u16>)>);
+
 /// A random list, a radius, and for each member a random set of exactly `radius` bit positions.
-fn case() -> impl Strategy<Value = (u8, bool, [u8; 16], Vec<(PdqHash, Vec<u16>)>)> {
+fn case() -> impl Strategy<Value = Case> {
     (0u8..=16, any::<bool>(), any::<[u8; 16]>()).prop_flat_map(|(radius, dihedral, salt)| {
         let member = (any::<[u8; 32]>(), Just((0u16..256).collect::<Vec<_>>()).prop_shuffle())
             .prop_map(move |(h, order)| (PdqHash(h), order[..usize::from(radius)].to_vec()));

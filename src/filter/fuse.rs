@@ -243,8 +243,8 @@ mod tests {
 
     #[test]
     fn large_sets_use_about_1_075_slots_per_key() {
-        let mut keys: Vec<u64> = (0..1_000_000u64).map(|i| mix(i)).collect();
-        let built = build(&mut keys, 8, |a| u64::from(a)).unwrap();
+        let mut keys: Vec<u64> = (0..1_000_000u64).map(mix).collect();
+        let built = build(&mut keys, 8, u64::from).unwrap();
         let ratio = built.shape.slots() as f64 / 1e6;
         assert!(ratio < 1.09, "{ratio}");
     }

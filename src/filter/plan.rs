@@ -114,8 +114,9 @@ pub fn ball(w: u16, s: u8) -> u64 {
         if k > u128::from(w) || total == u64::MAX {
             break; // (C(w, k-1) < 2^64, so the product below fits in 128 bits)
         }
-        if k > 0 {
-            term = term * (u128::from(w) - k + 1) / k;
+        // C(w, k) = C(w, k-1) * (w - k + 1) / k; C(w, 0) stays 1.
+        if let Some(next) = (term * (u128::from(w) + 1 - k)).checked_div(k) {
+            term = next;
         }
         total = total.saturating_add(u64::try_from(term).unwrap_or(u64::MAX));
     }

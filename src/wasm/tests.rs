@@ -44,37 +44,38 @@ fn error_code(result: Result<impl Sized, JsValue>) -> String {
 }
 
 fn screener(filter: Vec<u8>) -> JsScreener {
-    JsScreener::new(filter, None, None, None).unwrap_or_else(|e| panic!("{:?}", e))
+    JsScreener::new(filter, None, None, None, None).unwrap_or_else(|e| panic!("{:?}", e))
 }
 
 #[test]
 fn bad_filters_are_refused_with_stable_codes() {
-    assert_eq!(error_code(JsScreener::new(b"not a filter".to_vec(), None, None, None)), "filter-magic");
+    assert_eq!(error_code(JsScreener::new(b"not a filter".to_vec(), None, None, None, None)), "filter-magic");
     let mut tampered = filter(false);
     let middle = tampered.len() / 2;
     tampered[middle] ^= 1;
-    assert_eq!(error_code(JsScreener::new(tampered, None, None, None)), "filter-checksum");
+    assert_eq!(error_code(JsScreener::new(tampered, None, None, None, None)), "filter-checksum");
     let truncated = filter(false)[..20].to_vec();
-    assert!(error_code(JsScreener::new(truncated, None, None, None)).starts_with("filter-"));
+    assert!(error_code(JsScreener::new(truncated, None, None, None, None)).starts_with("filter-"));
 }
 
 #[test]
 fn a_pinned_key_must_have_signed_the_filter() {
     let right = public_key_of(&SECRET).to_vec();
-    assert!(JsScreener::new(filter(true), Some(right.clone()), None, None).is_ok());
-    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![9; 32]), None, None)), "filter-signature");
-    assert_eq!(error_code(JsScreener::new(filter(false), Some(right), None, None)), "filter-signature");
-    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![1; 31]), None, None)), "invalid-argument");
+    assert!(JsScreener::new(filter(true), Some(right.clone()), None, None, None).is_ok());
+    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![9; 32]), None, None, None)), "filter-signature");
+    assert_eq!(error_code(JsScreener::new(filter(false), Some(right), None, None, None)), "filter-signature");
+    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![1; 31]), None, None, None)), "invalid-argument");
 }
 
 #[test]
 fn bad_policy_values_are_invalid_arguments() {
-    assert_eq!(error_code(JsScreener::new(filter(false), None, Some("maybe".into()), None)), "invalid-argument");
+    assert_eq!(error_code(JsScreener::new(filter(false), None, Some("maybe".into()), None, None)), "invalid-argument");
+    assert_eq!(error_code(JsScreener::new(filter(false), None, None, None, Some("ignore".into()))), "invalid-argument");
 }
 
 #[test]
 fn a_listed_file_is_blocked_with_its_digests_reported() {
-    let result: JsValue = screener(filter(false)).screen_bytes(LISTED).into();
+    let result: JsValue = screener(filter(false)).screen_bytes(LISTED);
     assert_eq!(text(&result, "verdict"), "block");
     let reasons: Array = get(&result, "reasons").into();
     assert_eq!(text(&reasons.get(0), "kind"), "digest");
@@ -106,8 +107,8 @@ fn streamed_digests_equal_whole_file_digests() {
     assert_eq!(error_code(digester.finish()), "invalid-argument");
     assert_eq!(error_code(digester.update(b"more")), "invalid-argument");
 
-    let whole: JsValue = screener.screen_bytes(UNLISTED).into();
-    let parts: JsValue = screener.screen_image(digests, Some(screener.decode_image(UNLISTED))).unwrap().into();
+    let whole: JsValue = screener.screen_bytes(UNLISTED);
+    let parts: JsValue = screener.screen_image(digests, Some(screener.decode_image(UNLISTED))).unwrap();
     assert_eq!(text(&parts, "verdict"), text(&whole, "verdict"));
     assert_eq!(text(&get(&parts, "hashes"), "sha256"), UNLISTED_SHA256);
     assert_eq!(text(&get(&parts, "hashes"), "pdq"), text(&get(&whole, "hashes"), "pdq"));
@@ -118,11 +119,11 @@ fn digests_alone_block_a_listed_file_but_cannot_clear_one() {
     let screener = screener(filter(false));
     let mut digester = JsDigester::new(None).unwrap();
     digester.update(LISTED).unwrap();
-    let listed: JsValue = screener.screen_image(digester.finish().unwrap(), None).unwrap().into();
+    let listed: JsValue = screener.screen_image(digester.finish().unwrap(), None).unwrap();
     assert_eq!(text(&listed, "verdict"), "block");
     let mut digester = JsDigester::new(None).unwrap();
     digester.update(UNLISTED).unwrap();
-    let unlisted: JsValue = screener.screen_image(digester.finish().unwrap(), None).unwrap().into();
+    let unlisted: JsValue = screener.screen_image(digester.finish().unwrap(), None).unwrap();
     assert_eq!(text(&unlisted, "verdict"), "unscreenable");
 }
 
@@ -130,7 +131,7 @@ fn digests_alone_block_a_listed_file_but_cannot_clear_one() {
 fn corrupt_bytes_are_unscreenable_with_the_decoder_code() {
     let mut corrupt = LISTED[..2].to_vec();
     corrupt.extend(std::iter::repeat_n(0x55, 4000));
-    let result: JsValue = screener(filter(false)).screen_bytes(&corrupt).into();
+    let result: JsValue = screener(filter(false)).screen_bytes(&corrupt);
     assert_eq!(text(&result, "verdict"), "unscreenable");
     let reasons: Array = get(&result, "reasons").into();
     let reason = reasons.get(reasons.length() - 1);
@@ -144,8 +145,8 @@ fn pixels_are_screened_and_wrong_lengths_refused() {
     let image = crate::decode::decode(LISTED, &Limits::default()).unwrap();
     let rgb = image.pixels.view();
     let rgba: Vec<u8> = rgb.data().chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect();
-    let result: JsValue = screener.screen_pixels(rgb.width(), rgb.height(), &rgba, None).unwrap().into();
-    let whole: JsValue = screener.screen_bytes(LISTED).into();
+    let result: JsValue = screener.screen_pixels(rgb.width(), rgb.height(), &rgba, None).unwrap();
+    let whole: JsValue = screener.screen_bytes(LISTED);
     assert_eq!(text(&get(&result, "hashes"), "pdq"), text(&get(&whole, "hashes"), "pdq"));
     assert!(get(&get(&result, "hashes"), "sha256").is_undefined());
     assert_eq!(error_code(screener.screen_pixels(10, 10, &rgba[..399], None)), "invalid-argument");
@@ -166,18 +167,18 @@ fn digests_the_filter_needs_must_be_given_and_may_come_from_outside() {
     assert_eq!(outside.get("sha256").unwrap(), Some(crate::hex::decode::<32>(LISTED_SHA256).unwrap().to_vec()));
     assert_eq!(outside.get("md5").unwrap(), None);
     assert_eq!(error_code(outside.get("crc32")), "invalid-argument");
-    let blocked: JsValue = screener.screen_image(outside, None).unwrap().into();
+    let blocked: JsValue = screener.screen_image(outside, None).unwrap();
     assert_eq!(text(&blocked, "verdict"), "block");
 }
 
 #[test]
 fn the_decode_mode_is_chosen_by_name() {
-    assert_eq!(error_code(JsScreener::new(filter(false), None, None, Some("quick".into()))), "invalid-argument");
-    let fast = JsScreener::new(filter(false), None, None, Some("fast".into())).unwrap();
-    let exact = JsScreener::new(filter(false), None, None, Some("exact".into())).unwrap();
+    assert_eq!(error_code(JsScreener::new(filter(false), None, None, Some("quick".into()), None)), "invalid-argument");
+    let fast = JsScreener::new(filter(false), None, None, Some("fast".into()), None).unwrap();
+    let exact = JsScreener::new(filter(false), None, None, Some("exact".into()), None).unwrap();
     // A small JPEG decodes at full scale in both modes: the same hash.
-    let a: JsValue = fast.screen_bytes(UNLISTED).into();
-    let b: JsValue = exact.screen_bytes(UNLISTED).into();
+    let a: JsValue = fast.screen_bytes(UNLISTED);
+    let b: JsValue = exact.screen_bytes(UNLISTED);
     assert_eq!(text(&get(&a, "hashes"), "pdq"), text(&get(&b, "hashes"), "pdq"));
 }
 
@@ -187,8 +188,8 @@ fn decoded_images_are_screened_with_their_digests() {
     let mut digester = JsDigester::new(Some(vec!["sha256".into()])).unwrap();
     digester.update(LISTED).unwrap();
     let image = screener.decode_image(LISTED);
-    let result: JsValue = screener.screen_image(digester.finish().unwrap(), Some(image)).unwrap().into();
-    let whole: JsValue = screener.screen_bytes(LISTED).into();
+    let result: JsValue = screener.screen_image(digester.finish().unwrap(), Some(image)).unwrap();
+    let whole: JsValue = screener.screen_bytes(LISTED);
     assert_eq!(text(&result, "verdict"), "block");
     assert_eq!(text(&get(&result, "hashes"), "pdq"), text(&get(&whole, "hashes"), "pdq"));
 }
@@ -196,9 +197,9 @@ fn decoded_images_are_screened_with_their_digests() {
 #[test]
 fn a_damaged_copy_is_screened_and_says_how_it_was_damaged() {
     let without_eoi = &LISTED[..LISTED.len() - 2];
-    let result: JsValue = screener(filter(false)).screen_bytes(without_eoi).into();
+    let result: JsValue = screener(filter(false)).screen_bytes(without_eoi);
     assert_eq!(text(&result, "verdict"), "flag", "the PDQ hash still matches");
     assert_eq!(text(&result, "damaged"), "missing-end");
-    let intact: JsValue = screener(filter(false)).screen_bytes(LISTED).into();
+    let intact: JsValue = screener(filter(false)).screen_bytes(LISTED);
     assert!(get(&intact, "damaged").is_undefined());
 }

@@ -1,7 +1,7 @@
 //! JPEG decoding with the `jpeg-decoder` crate: at reduced scale (1/4 or
-//! 1/8) for the fast PDQ path everywhere, at full scale in the wasm32
-//! build, which leaves zune-jpeg (the `image` crate's JPEG decoder) out to
-//! keep the browser download small, and for cut-off files on every build
+//! 1/8) for the fast PDQ path everywhere, at full scale without the
+//! `zune-jpeg` feature (the browser package leaves zune-jpeg, the `image`
+//! crate's JPEG decoder, out to stay small), and for cut-off files on every build
 //! ([`decode_damaged`]), so they decode alike natively and in the browser.
 //!
 //! The header is read first and the declared size is checked against
@@ -50,8 +50,8 @@ pub(crate) struct JpegImage {
 const MIN_REDUCTION: u32 = 4;
 
 /// Decodes a JPEG (framing already checked) at full resolution, as RGB or
-/// grey: in the wasm32 build every JPEG, natively the damaged ones (zune-jpeg
-/// decodes the rest), so that those decode alike in both builds.
+/// grey: every JPEG without the `zune-jpeg` feature, and with it the damaged
+/// ones (zune-jpeg decodes the rest), so that those decode alike in both builds.
 pub(crate) fn decode_full(bytes: &[u8], limits: &Limits) -> Result<JpegImage> {
     let (mut decoder, info) = open(bytes)?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
@@ -204,10 +204,11 @@ fn map_error(err: jpeg_decoder::Error) -> Error {
     }
 }
 
-/// Natively, full decodes use zune-jpeg; the wasm32 build uses
-/// [`decode_full`]. These tests hold the two decoders to each other on real
-/// files, so a JPEG hashes the same (or nearly) in the browser and on the server.
-#[cfg(all(test, not(target_arch = "wasm32")))]
+/// With the `zune-jpeg` feature full decodes use zune-jpeg; without it (the
+/// browser package) [`decode_full`]. These tests hold the two decoders to each
+/// other on real files, so a JPEG hashes the same (or nearly) in the browser
+/// and on the server.
+#[cfg(all(test, feature = "zune-jpeg"))]
 mod tests {
     use super::*;
     use crate::pdq;

@@ -47,8 +47,10 @@ mod sniff;
 
 use std::io::{Cursor, ErrorKind};
 
-#[cfg(not(target_arch = "wasm32"))]
-use image::codecs::{jpeg::JpegDecoder, pnm::PnmDecoder};
+#[cfg(feature = "zune-jpeg")]
+use image::codecs::jpeg::JpegDecoder;
+#[cfg(feature = "pnm")]
+use image::codecs::pnm::PnmDecoder;
 use image::codecs::{bmp::BmpDecoder, gif::GifDecoder, png::PngDecoder, webp::WebPDecoder};
 use image::error::ImageError;
 use image::{DynamicImage, ImageDecoder};
@@ -79,10 +81,10 @@ pub enum Format {
 }
 
 impl Format {
-    /// Whether this build decodes the format: all of them natively; the
-    /// wasm32 build (the browser package) leaves PNM out to stay small.
+    /// Whether this build decodes the format: all of them with the default
+    /// features; the browser package's build leaves PNM out (feature `pnm`).
     pub fn decodable(self) -> bool {
-        cfg!(not(target_arch = "wasm32")) || self != Format::Pnm
+        cfg!(feature = "pnm") || self != Format::Pnm
     }
 
     /// The format's short lower-case name (`"jpeg"`, `"png"`, `"gif"`, `"webp"`, `"bmp"`, `"pnm"`).
@@ -248,9 +250,9 @@ fn decode_partial(format: Format, bytes: &[u8], limits: &Limits, damage: Damage)
 fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixels, u8)> {
     let cursor = Cursor::new(bytes);
     match format {
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(feature = "zune-jpeg")]
         Format::Jpeg => decode_with(JpegDecoder::new(cursor), format, bytes, limits),
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(not(feature = "zune-jpeg"))]
         Format::Jpeg => jpeg::decode_full(bytes, limits).map(|j| (j.pixels, j.orientation)),
         Format::Png => {
             if let Some((width, height)) = plausible::png_dimensions(bytes) {
@@ -263,9 +265,9 @@ fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixel
         Format::Gif => decode_with(GifDecoder::new(cursor), format, bytes, limits),
         Format::WebP => decode_with(WebPDecoder::new(cursor), format, bytes, limits),
         Format::Bmp => decode_with(BmpDecoder::new(cursor), format, bytes, limits),
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(feature = "pnm")]
         Format::Pnm => decode_with(PnmDecoder::new(cursor), format, bytes, limits),
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(not(feature = "pnm"))]
         Format::Pnm => Err(Error::UnsupportedFormat),
     }
 }
@@ -308,17 +310,17 @@ fn map_error(err: ImageError, limits: &Limits) -> Error {
     }
 }
 
-/// A decoder's error as the message of ours: its own words natively. The
-/// browser build says only that the decoder refused the data (the code
-/// still says how): formatting every decoder's error types cost 3.1 KB
-/// of the gzipped wasm.
-#[cfg(not(target_arch = "wasm32"))]
+/// A decoder's error as the message of ours: its own words with the
+/// `decoder-messages` feature. Without it (the browser package), only that
+/// the decoder refused the data (the code still says how): formatting every
+/// decoder's error types cost 3.1 KB of the gzipped wasm.
+#[cfg(feature = "decoder-messages")]
 pub(crate) fn detail(err: &dyn std::fmt::Display) -> String {
     err.to_string()
 }
 
-/// See the native version.
-#[cfg(target_arch = "wasm32")]
+/// See the other version.
+#[cfg(not(feature = "decoder-messages"))]
 pub(crate) fn detail(_err: &dyn std::fmt::Display) -> String {
     "the decoder refused the image data".into()
 }

@@ -1,0 +1,149 @@
+//! One memory budget per process for decoding: every decode reserves what
+//! its header says it will need before anything is allocated; what does not
+//! fit waits (bounded) or is refused with a typed code.
+
+mod estimate;
+
+pub use estimate::decode_estimate;
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// Why a reservation was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// More than the whole budget: it can never fit (`too-large`).
+    TooLarge {
+        /// The amount asked for.
+        asked: u64,
+        /// The whole budget.
+        total: u64,
+    },
+    /// It did not fit within the wait allowed (`busy`).
+    Busy,
+}
+
+impl Refusal {
+    /// The stable code: `too-large` or `busy`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::TooLarge { .. } => "too-large",
+            Refusal::Busy => "busy",
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::TooLarge { asked, total } => {
+                write!(f, "needs {asked} bytes, more than the whole budget of {total}")
+            }
+            Refusal::Busy => write!(f, "the server is busy: no room in the budget; try again"),
+        }
+    }
+}
+
+/// A counted resource shared by threads: bytes of memory, or screening slots.
+#[derive(Clone)]
+pub struct Budget {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    total: u64,
+    available: Mutex<u64>,
+    freed: Condvar,
+}
+
+/// Units held from a [`Budget`]; given back when dropped.
+pub struct Reservation {
+    inner: Arc<Inner>,
+    amount: u64,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        let mut available = self.inner.available.lock().unwrap_or_else(|p| p.into_inner());
+        *available += self.amount;
+        self.inner.freed.notify_all();
+    }
+}
+
+impl Budget {
+    /// A budget of `total` units.
+    pub fn new(total: u64) -> Budget {
+        Budget { inner: Arc::new(Inner { total, available: Mutex::new(total), freed: Condvar::new() }) }
+    }
+
+    /// Takes `amount` units, waiting at most `wait` for them to be free.
+    pub fn reserve(&self, amount: u64, wait: Duration) -> Result<Reservation, Refusal> {
+        if amount > self.inner.total {
+            return Err(Refusal::TooLarge { asked: amount, total: self.inner.total });
+        }
+        let deadline = Instant::now() + wait;
+        let mut available = self.inner.available.lock().unwrap_or_else(|p| p.into_inner());
+        while *available < amount {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Refusal::Busy);
+            }
+            available = self.inner.freed.wait_timeout(available, left).unwrap_or_else(|p| p.into_inner()).0;
+        }
+        *available -= amount;
+        Ok(Reservation { inner: Arc::clone(&self.inner), amount })
+    }
+}
+
+/// The default decode budget: half the machine's physical memory (from
+/// `/proc/meminfo`), or 2 GiB where that cannot be read.
+pub fn default_memory_budget() -> u64 {
+    let total_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
+        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+        line.split_whitespace().nth(1)?.parse::<u64>().ok()
+    });
+    total_kib.map_or(2 << 30, |kib| kib * 1024 / 2)
+}
+
+/// Parses a byte count with an optional K, M or G suffix (powers of 1024).
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, shift) = match text.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&text[..i], 10),
+        Some((i, 'm' | 'M')) => (&text[..i], 20),
+        Some((i, 'g' | 'G')) => (&text[..i], 30),
+        _ => (text, 0),
+    };
+    let value: u64 = digits.trim().parse().map_err(|_| format!("{text:?} is not a byte count (e.g. 512M, 2G)"))?;
+    value.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reservations_wait_for_room_and_refuse_what_never_fits() {
+        let budget = Budget::new(100);
+        let first = budget.reserve(70, Duration::ZERO).unwrap();
+        assert_eq!(budget.reserve(40, Duration::from_millis(20)).err(), Some(Refusal::Busy));
+        assert_eq!(budget.reserve(101, Duration::ZERO).err(), Some(Refusal::TooLarge { asked: 101, total: 100 }));
+        let waiter = {
+            let budget = budget.clone();
+            std::thread::spawn(move || budget.reserve(40, Duration::from_secs(10)).map(|r| r.amount))
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        drop(first);
+        assert_eq!(waiter.join().unwrap(), Ok(40));
+        assert!(budget.reserve(100, Duration::ZERO).is_ok(), "every reservation was given back");
+    }
+
+    #[test]
+    fn byte_counts_take_suffixes() {
+        assert_eq!(parse_bytes("512M"), Ok(512 << 20));
+        assert_eq!(parse_bytes("2g"), Ok(2 << 30));
+        assert_eq!(parse_bytes("1000"), Ok(1000));
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("99999999999G").is_err());
+    }
+}

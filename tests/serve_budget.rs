@@ -102,3 +102,28 @@ fn eight_concurrent_png_bombs_stay_under_the_budget() {
     assert!(statuses.contains(&200), "at least one bomb was decoded");
     assert!(peak < 2500 << 20, "peak resident memory {} MB", peak >> 20);
 }
+
+#[test]
+fn check_reports_a_decode_larger_than_its_budget_as_too_large() {
+    let dir = scratch("check-budget");
+    let path = dir.join("bomb.png");
+    std::fs::write(&path, bomb()).unwrap();
+    let filter = dir.join("demo.psf");
+    // The demo filter has a PDQ section, so the bomb would be decoded.
+    let mut served = Server::start(&dir.join("data"), &[]);
+    let response = served.get("/filter.psf");
+    std::fs::write(&filter, &response.body).unwrap();
+    let _ = served.child.kill();
+    let out = server::prescreen(&[
+        "check",
+        "--json",
+        "--memory-budget",
+        "512M",
+        filter.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["verdict"], "unscreenable", "{line}");
+    assert_eq!(line["reasons"][0]["error"]["code"], "too-large", "{line}");
+    assert!(line["reasons"][0]["error"]["message"].as_str().unwrap().contains("decode memory"), "{line}");
+}

@@ -33,6 +33,17 @@ impl Refusal {
     }
 }
 
+impl Refusal {
+    /// The refusal as the decode error a screening reports (`too-large`).
+    pub fn to_decode_error(self) -> prescreen::Error {
+        let (value, limit) = match self {
+            Refusal::TooLarge { asked, total } => (asked, total),
+            Refusal::Busy => (0, 0),
+        };
+        prescreen::Error::TooLarge { what: "decode memory", value, limit }
+    }
+}
+
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -76,19 +87,26 @@ impl Budget {
         Budget { inner: Arc::new(Inner { total, available: Mutex::new(total), freed: Condvar::new() }) }
     }
 
-    /// Takes `amount` units, waiting at most `wait` for them to be free.
+    /// Takes `amount` units, waiting at most `wait` for them to be free
+    /// (`Duration::MAX`: as long as it takes).
     pub fn reserve(&self, amount: u64, wait: Duration) -> Result<Reservation, Refusal> {
         if amount > self.inner.total {
             return Err(Refusal::TooLarge { asked: amount, total: self.inner.total });
         }
-        let deadline = Instant::now() + wait;
+        // A wait too long to represent is no deadline at all.
+        let deadline = Instant::now().checked_add(wait);
         let mut available = self.inner.available.lock().unwrap_or_else(|p| p.into_inner());
         while *available < amount {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(Refusal::Busy);
-            }
-            available = self.inner.freed.wait_timeout(available, left).unwrap_or_else(|p| p.into_inner()).0;
+            available = match deadline {
+                None => self.inner.freed.wait(available).unwrap_or_else(|p| p.into_inner()),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(Refusal::Busy);
+                    }
+                    self.inner.freed.wait_timeout(available, left).unwrap_or_else(|p| p.into_inner()).0
+                }
+            };
         }
         *available -= amount;
         Ok(Reservation { inner: Arc::clone(&self.inner), amount })
@@ -135,7 +153,7 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         drop(first);
         assert_eq!(waiter.join().unwrap(), Ok(40));
-        assert!(budget.reserve(100, Duration::ZERO).is_ok(), "every reservation was given back");
+        assert!(budget.reserve(100, Duration::MAX).is_ok(), "every reservation was given back");
     }
 
     #[test]

@@ -10,11 +10,13 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use prescreen::{DecodeMode, ExtraVariants, Limits, PdqAction, PdqQuery, Policy, Reason, Screener, Screening};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::budget::{decode_estimate, Budget};
 use crate::filterfile;
 use crate::hash::{read_within, Contents};
 use crate::output::{write_json_line, CliError, JsonError, Outcome};
@@ -48,6 +50,11 @@ pub struct Args {
     /// the exact hash. Exact (every pixel) by default.
     #[arg(long)]
     fast: bool,
+    /// Memory the files being decoded at once may take together (K, M, G
+    /// suffixes); a file waits until its share is free. By default, half
+    /// the machine's memory.
+    #[arg(long, value_parser = crate::budget::parse_bytes)]
+    memory_budget: Option<u64>,
     /// The filter file (.psf).
     filter: PathBuf,
     /// The files to screen.
@@ -98,11 +105,12 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     let policy =
         Policy { pdq_action, decode, extra_variants: extra_variants(&args.extra_variants), ..Policy::default() };
     let screener = Screener::new(filter, policy, limits);
+    let budget = Budget::new(args.memory_budget.unwrap_or_else(crate::budget::default_memory_budget));
     let mut out = io::BufWriter::new(io::stdout().lock());
     let (mut matched, mut unreadable) = (false, false);
     for batch in args.files.chunks(BATCH) {
         let results: Vec<FileResult> =
-            batch.par_iter().map(|path| check_file(&screener, path, &limits, args.queries)).collect();
+            batch.par_iter().map(|path| check_file(&screener, &budget, path, &limits, args.queries)).collect();
         for result in &results {
             matched |= matches!(result.verdict, Some("block" | "flag"));
             unreadable |= result.verdict.is_none();
@@ -243,9 +251,20 @@ impl FileResult {
 }
 
 /// Reads and screens one file; a file too large to decode is still digest-checked.
-fn check_file(screener: &Screener, path: &Path, limits: &Limits, queries: bool) -> FileResult {
+/// Its bytes and decode are reserved from `budget` first, waiting as long as it takes.
+fn check_file(screener: &Screener, budget: &Budget, path: &Path, limits: &Limits, queries: bool) -> FileResult {
     let screening = match read_within(path, limits) {
-        Ok(Contents::Bytes(bytes)) => screener.screen_bytes(&bytes),
+        Ok(Contents::Bytes(bytes)) => {
+            let decode = if screener.wants_pixels() { decode_estimate(&bytes, limits).bytes } else { 0 };
+            match budget.reserve(decode.saturating_add(bytes.len() as u64), Duration::MAX) {
+                Ok(_held) => screener.screen_bytes(&bytes),
+                Err(refusal) => {
+                    let mut digester = screener.digester();
+                    digester.update(&bytes);
+                    screener.screen_parts(Some(&digester.finish()), Some(Err(&refusal.to_decode_error())))
+                }
+            }
+        }
         Ok(Contents::TooLarge(digests, too_large)) => {
             screener.screen_parts(Some(&digests), Some(Err(&too_large)))
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use hyper::body::Incoming;
 use hyper::Request;
-use prescreen::{hex, Error, Screening, Verdict};
+use prescreen::{hex, Screening, Verdict};
 use serde_json::{json, Value};
 
 use super::body::{self, BodyError, BodyLimits};
@@ -134,13 +134,7 @@ fn screen_file(state: &State, data: &[u8], decode_bytes: Option<u64>) -> Result<
     let image = match &memory {
         None => None,
         Some(Ok(_)) => Some(state.screener.decode(data)),
-        Some(Err(refusal)) => {
-            let (value, limit) = match refusal {
-                Refusal::TooLarge { asked, total } => (*asked, *total),
-                Refusal::Busy => (0, 0),
-            };
-            Some(Err(Error::TooLarge { what: "decode memory", value, limit }))
-        }
+        Some(Err(refusal)) => Some(Err(refusal.to_decode_error())),
     };
     let screening = state.screener.screen_decoded(Some(&digests), image.as_ref().map(|r| r.as_ref()));
     drop(image);

@@ -128,6 +128,14 @@ fn an_oversized_body_gets_413_before_it_is_sent() {
     assert_eq!(response.status, 413);
     assert_eq!(response.json()["error"], "too-large");
     assert!(started.elapsed() < Duration::from_secs(5));
+    // Within the upload limit but more than the whole memory budget: 413 at once too.
+    drop(server);
+    let server = Server::start(&data, &["--memory-budget", "1M"]);
+    let mut stream = server.connect();
+    stream.write_all(upload_head(2 << 20).as_bytes()).unwrap();
+    let response = read_response(&mut stream);
+    assert_eq!(response.status, 413);
+    assert_eq!(response.json()["error"], "too-large");
     // Without a Content-Length the body cannot be budgeted: 411.
     let chunked = server.send(
         b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Type: multipart/form-data; boundary=B\r\n\

@@ -87,6 +87,21 @@ impl Budget {
         Budget { inner: Arc::new(Inner { total, available: Mutex::new(total), freed: Condvar::new() }) }
     }
 
+    /// The whole budget.
+    pub fn total(&self) -> u64 {
+        self.inner.total
+    }
+
+    /// Takes `amount` units if they are free now.
+    pub fn try_reserve(&self, amount: u64) -> Option<Reservation> {
+        let mut available = self.inner.available.lock().unwrap_or_else(|p| p.into_inner());
+        if *available < amount {
+            return None;
+        }
+        *available -= amount;
+        Some(Reservation { inner: Arc::clone(&self.inner), amount })
+    }
+
     /// Takes `amount` units, waiting at most `wait` for them to be free
     /// (`Duration::MAX`: as long as it takes).
     pub fn reserve(&self, amount: u64, wait: Duration) -> Result<Reservation, Refusal> {
@@ -144,6 +159,8 @@ mod tests {
     fn reservations_wait_for_room_and_refuse_what_never_fits() {
         let budget = Budget::new(100);
         let first = budget.reserve(70, Duration::ZERO).unwrap();
+        assert!(budget.try_reserve(31).is_none());
+        drop(budget.try_reserve(30).unwrap());
         assert_eq!(budget.reserve(40, Duration::from_millis(20)).err(), Some(Refusal::Busy));
         assert_eq!(budget.reserve(101, Duration::ZERO).err(), Some(Refusal::TooLarge { asked: 101, total: 100 }));
         let waiter = {

@@ -90,6 +90,13 @@ pub struct Args {
     shutdown_timeout: Duration,
 }
 
+/// Upload requests on the blocking pool at once (screening, or waiting for
+/// a slot or decode memory there).
+const SCREENING_REQUESTS: usize = 64;
+/// The blocking pool: the screening requests plus room for static files
+/// and the store, which never wait on a budget.
+const BLOCKING_THREADS: usize = SCREENING_REQUESTS + 64;
+
 /// The limits applied to every connection and request.
 pub struct Config {
     max_upload_bytes: u64,
@@ -116,6 +123,8 @@ pub struct State {
     memory: Budget,
     /// Screening slots: one per worker.
     cpu: Budget,
+    /// Requests admitted to the blocking pool for screening; the rest wait asynchronously.
+    screening: Arc<tokio::sync::Semaphore>,
     config: Config,
 }
 
@@ -158,6 +167,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         store,
         memory,
         cpu: Budget::new(workers as u64),
+        screening: Arc::new(tokio::sync::Semaphore::new(SCREENING_REQUESTS)),
         config: Config {
             max_upload_bytes: args.max_upload_bytes,
             max_files: args.max_files,
@@ -174,7 +184,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(workers * 4 + 16)
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.addr)

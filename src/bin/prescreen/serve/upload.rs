@@ -33,22 +33,33 @@ pub async fn handle(state: Arc<State>, request: Request<Incoming>) -> Reply {
         let message = format!("{length} bytes is more than the {} an upload may have", config.max_upload_bytes);
         return reply::error(413, "too-large", &message, true);
     }
+    if length > state.memory.total() {
+        return refused(Refusal::TooLarge { asked: length, total: state.memory.total() });
+    }
     // The body is held in memory while it is screened: it counts against the budget.
-    let (memory, wait) = (state.memory.clone(), config.budget_wait);
-    let held = match tokio::task::spawn_blocking(move || memory.reserve(length, wait)).await {
-        Ok(Ok(held)) => held,
-        Ok(Err(refusal)) => return refused(refusal),
-        Err(_) => return reply::error(500, "internal", "the request failed inside the server", true),
+    let limits = BodyLimits {
+        max_bytes: length,
+        timeout: config.body_timeout,
+        min_rate: config.min_body_rate,
+        budget_wait: config.budget_wait,
     };
-    let limits = BodyLimits { max_bytes: length, timeout: config.body_timeout, min_rate: config.min_body_rate };
-    let data = match body::read(request.into_body(), length, limits).await {
-        Ok(data) => data,
+    let (data, held) = match body::read(request.into_body(), limits, &state.memory).await {
+        Ok(read) => read,
         Err(BodyError::TooLarge) => return reply::error(413, "too-large", "the body is longer than declared", true),
         Err(BodyError::TooSlow) => return reply::error(408, "too-slow", "the body arrived too slowly", true),
+        Err(BodyError::Busy) => return refused(Refusal::Busy),
         Err(BodyError::Broken(why)) => return reply::error(400, "bad-request", &why, true),
     };
+    // Requests waiting for a screening slot or decode memory wait here, not
+    // on the blocking pool, which static files and the store share.
+    let admitted = tokio::time::timeout(config.budget_wait, Arc::clone(&state.screening).acquire_owned()).await;
+    let Ok(Ok(admitted)) = admitted else { return refused(Refusal::Busy) };
     let worker_state = Arc::clone(&state);
-    let response = tokio::task::spawn_blocking(move || screen_request(&worker_state, &data, &boundary)).await;
+    let response = tokio::task::spawn_blocking(move || {
+        let _admitted = admitted;
+        screen_request(&worker_state, &data, &boundary)
+    })
+    .await;
     drop(held);
     response.unwrap_or_else(|_| reply::error(500, "internal", "internal error while screening", false))
 }

@@ -6,6 +6,7 @@ mod estimate;
 
 pub use estimate::decode_estimate;
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -55,7 +56,9 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// A counted resource shared by threads: bytes of memory, or screening slots.
+/// A counted resource shared by threads: bytes of memory, or screening
+/// slots. Waiters are served first come, first served, so a large
+/// reservation is not starved by a stream of small ones.
 #[derive(Clone)]
 pub struct Budget {
     inner: Arc<Inner>,
@@ -63,8 +66,15 @@ pub struct Budget {
 
 struct Inner {
     total: u64,
-    available: Mutex<u64>,
-    freed: Condvar,
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+struct State {
+    available: u64,
+    /// Tickets of the threads waiting, in arrival order.
+    queue: VecDeque<u64>,
+    next_ticket: u64,
 }
 
 /// Units held from a [`Budget`]; given back when dropped.
@@ -75,16 +85,17 @@ pub struct Reservation {
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        let mut available = self.inner.available.lock().unwrap_or_else(|p| p.into_inner());
-        *available += self.amount;
-        self.inner.freed.notify_all();
+        let mut state = self.inner.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.available += self.amount;
+        self.inner.changed.notify_all();
     }
 }
 
 impl Budget {
     /// A budget of `total` units.
     pub fn new(total: u64) -> Budget {
-        Budget { inner: Arc::new(Inner { total, available: Mutex::new(total), freed: Condvar::new() }) }
+        let state = State { available: total, queue: VecDeque::new(), next_ticket: 0 };
+        Budget { inner: Arc::new(Inner { total, state: Mutex::new(state), changed: Condvar::new() }) }
     }
 
     /// The whole budget.
@@ -92,38 +103,44 @@ impl Budget {
         self.inner.total
     }
 
-    /// Takes `amount` units if they are free now.
+    /// Takes `amount` units if they are free now and nobody is waiting.
     pub fn try_reserve(&self, amount: u64) -> Option<Reservation> {
-        let mut available = self.inner.available.lock().unwrap_or_else(|p| p.into_inner());
-        if *available < amount {
+        let mut state = self.inner.state.lock().unwrap_or_else(|p| p.into_inner());
+        if !state.queue.is_empty() || state.available < amount {
             return None;
         }
-        *available -= amount;
+        state.available -= amount;
         Some(Reservation { inner: Arc::clone(&self.inner), amount })
     }
 
-    /// Takes `amount` units, waiting at most `wait` for them to be free
-    /// (`Duration::MAX`: as long as it takes).
+    /// Takes `amount` units, waiting in line at most `wait` for them to be
+    /// free (`Duration::MAX`: as long as it takes).
     pub fn reserve(&self, amount: u64, wait: Duration) -> Result<Reservation, Refusal> {
         if amount > self.inner.total {
             return Err(Refusal::TooLarge { asked: amount, total: self.inner.total });
         }
         // A wait too long to represent is no deadline at all.
         let deadline = Instant::now().checked_add(wait);
-        let mut available = self.inner.available.lock().unwrap_or_else(|p| p.into_inner());
-        while *available < amount {
-            available = match deadline {
-                None => self.inner.freed.wait(available).unwrap_or_else(|p| p.into_inner()),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Err(Refusal::Busy);
-                    }
-                    self.inner.freed.wait_timeout(available, left).unwrap_or_else(|p| p.into_inner()).0
-                }
+        let mut state = self.inner.state.lock().unwrap_or_else(|p| p.into_inner());
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.queue.push_back(ticket);
+        while state.queue.front() != Some(&ticket) || state.available < amount {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|left| left.is_zero()) {
+                state.queue.retain(|t| *t != ticket);
+                // The next in line may fit now that this one has left.
+                self.inner.changed.notify_all();
+                return Err(Refusal::Busy);
+            }
+            state = match left {
+                None => self.inner.changed.wait(state).unwrap_or_else(|p| p.into_inner()),
+                Some(left) => self.inner.changed.wait_timeout(state, left).unwrap_or_else(|p| p.into_inner()).0,
             };
         }
-        *available -= amount;
+        state.queue.pop_front();
+        state.available -= amount;
+        self.inner.changed.notify_all();
         Ok(Reservation { inner: Arc::clone(&self.inner), amount })
     }
 }
@@ -171,6 +188,32 @@ mod tests {
         drop(first);
         assert_eq!(waiter.join().unwrap(), Ok(40));
         assert!(budget.reserve(100, Duration::MAX).is_ok(), "every reservation was given back");
+    }
+
+    #[test]
+    fn waiters_are_served_in_arrival_order() {
+        let budget = Budget::new(1);
+        let held = budget.reserve(1, Duration::ZERO).unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let waiters: Vec<_> = (0..4)
+            .map(|i| {
+                let (budget, order) = (budget.clone(), Arc::clone(&order));
+                let waiter = std::thread::spawn(move || {
+                    let _slot = budget.reserve(1, Duration::from_secs(10)).unwrap();
+                    order.lock().unwrap().push(i);
+                    std::thread::sleep(Duration::from_millis(5));
+                });
+                // Each waiter is in line before the next one starts.
+                std::thread::sleep(Duration::from_millis(50));
+                waiter
+            })
+            .collect();
+        assert!(budget.try_reserve(1).is_none(), "no jumping the line");
+        drop(held);
+        for waiter in waiters {
+            waiter.join().unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3]);
     }
 
     #[test]

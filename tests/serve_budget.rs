@@ -63,7 +63,10 @@ fn bomb() -> Vec<u8> {
         return bytes;
     }
     let bytes = png_bomb(11000);
-    std::fs::write(&path, &bytes).unwrap();
+    // Written whole under another name first: the other test may be reading it.
+    let partial = path.with_extension(format!("{:?}.part", std::thread::current().id()).replace(['(', ')'], ""));
+    std::fs::write(&partial, &bytes).unwrap();
+    std::fs::rename(&partial, &path).unwrap();
     bytes
 }
 

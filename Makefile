@@ -8,12 +8,25 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js test-bundlers test-apps wasm-pkg npm-pack cli demo bench-browser eval eval-smoke
+.PHONY: lint check setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js test-bundlers test-apps wasm-pkg npm-pack cli demo bench-browser eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
 
-test: setup test-js test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-bundlers test-apps eval-smoke
+test: setup lint test-js test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-bundlers test-apps eval-smoke
+
+# Formatting and lints as gates: rustfmt (rustfmt.toml), clippy with warnings
+# as errors natively and for wasm32 (the only build that compiles src/wasm.rs).
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --no-default-features --lib --tests -- -D warnings
+
+# The quick inner loop: formatting, native lints and the native unit tests.
+check:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo test --lib --bins
 
 # The whole suite natively (core, filter, CLI).
 test-native:

@@ -24,6 +24,9 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// All four, in order of severity (most severe first).
+    pub const ALL: [Verdict; 4] = [Verdict::Block, Verdict::Flag, Verdict::Unscreenable, Verdict::Allow];
+
     /// The stable lower-case name: `block`, `flag`, `allow`, `unscreenable`.
     pub fn name(self) -> &'static str {
         match self {
@@ -89,6 +92,20 @@ pub struct Policy {
     /// What an unscreenable file leads to ([`Screening::action`]). By
     /// default, [`UnscreenableAction::Flag`].
     pub unscreenable: UnscreenableAction,
+}
+
+impl Policy {
+    /// What to do with a file of `verdict` ([`Screening::action`]): the
+    /// verdict itself, except that [`Verdict::Unscreenable`] becomes what
+    /// [`Policy::unscreenable`] says.
+    pub fn action(&self, verdict: Verdict) -> Verdict {
+        match (verdict, self.unscreenable) {
+            (Verdict::Unscreenable, UnscreenableAction::Allow) => Verdict::Allow,
+            (Verdict::Unscreenable, UnscreenableAction::Flag) => Verdict::Flag,
+            (Verdict::Unscreenable, UnscreenableAction::Block) => Verdict::Block,
+            (verdict, _) => verdict,
+        }
+    }
 }
 
 impl Default for Policy {
@@ -175,6 +192,11 @@ impl<B: AsRef<[u8]>> Screener<B> {
         &self.filter
     }
 
+    /// The policy this screener applies.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
     /// Whether the filter has a PDQ section, so images need decoding at all.
     pub fn wants_pixels(&self) -> bool {
         self.filter.pdq_params().is_some()
@@ -226,7 +248,7 @@ impl<B: AsRef<[u8]>> Screener<B> {
         if screening.damaged == Some(Damage::Truncated) && screening.verdict == Verdict::Allow {
             screening.reasons.push(Reason::Incomplete(Damage::Truncated));
             screening.verdict = Verdict::Unscreenable;
-            screening.action = self.unscreenable_action();
+            screening.action = self.policy.action(Verdict::Unscreenable);
         }
         screening
     }
@@ -277,7 +299,7 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }
         }
         let verdict = self.verdict(&reasons, perceptual_checked);
-        let action = if verdict == Verdict::Unscreenable { self.unscreenable_action() } else { verdict };
+        let action = self.policy.action(verdict);
         Screening { verdict, action, reasons, digests: digests.copied(), pdq, size, damaged: None, queries }
     }
 
@@ -330,15 +352,6 @@ impl<B: AsRef<[u8]>> Screener<B> {
             }));
         }
         unturned
-    }
-
-    /// What [`Policy::unscreenable`] makes of an unscreenable file.
-    fn unscreenable_action(&self) -> Verdict {
-        match self.policy.unscreenable {
-            UnscreenableAction::Allow => Verdict::Allow,
-            UnscreenableAction::Flag => Verdict::Flag,
-            UnscreenableAction::Block => Verdict::Block,
-        }
     }
 
     fn verdict(&self, reasons: &[Reason], perceptual_checked: bool) -> Verdict {

@@ -59,9 +59,13 @@ export function keygen() {
   return { keyFile, publicKey };
 }
 
-/** Starts `prescreen serve` on a free port; resolves to `{ url, stop() }`. */
+/**
+ * Starts `prescreen serve` on a free port with a fresh data folder (unless
+ * `args` name one); resolves to `{ url, stop() }`.
+ */
 export function startServer(args = []) {
-  const child = spawn(BIN, ['serve', '--addr', '127.0.0.1:0', '--www', join(ROOT, 'www'), ...args], {
+  const data = args.includes('--data') ? [] : ['--data', mkdtempSync(join(tmpdir(), 'prescreen-data-'))];
+  const child = spawn(BIN, ['serve', '--addr', '127.0.0.1:0', '--www', join(ROOT, 'www'), ...data, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolveServer, reject) => {

@@ -10,12 +10,14 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use prescreen::{
     DecodeMode, ExtraVariants, Json, Limits, PdqAction, Policy, Reason, Screener, Screening, UnscreenableAction, Verdict,
 };
 use rayon::prelude::*;
 
+use crate::budget::{decode_estimate, Budget};
 use crate::filterfile;
 use crate::hash::{read_within, Contents};
 use crate::output::{CliError, Outcome};
@@ -56,6 +58,11 @@ pub struct Args {
     /// the exact hash. Exact (every pixel) by default.
     #[arg(long)]
     fast: bool,
+    /// Memory the files being decoded at once may take together (K, M, G
+    /// suffixes); a file waits until its share is free. By default, half
+    /// the machine's memory.
+    #[arg(long, value_parser = crate::budget::parse_bytes)]
+    memory_budget: Option<u64>,
     /// The filter file (.psf).
     filter: PathBuf,
     /// The files to screen.
@@ -129,11 +136,12 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         ..Policy::default()
     };
     let screener = Screener::new(filter, policy, limits);
+    let budget = Budget::new(args.memory_budget.unwrap_or_else(crate::budget::default_memory_budget));
     let mut out = io::BufWriter::new(io::stdout().lock());
     let (mut matched, mut unreadable) = (false, false);
     for batch in args.files.chunks(BATCH) {
         let results: Vec<io::Result<Screening>> =
-            batch.par_iter().map(|path| check_file(&screener, path, &limits)).collect();
+            batch.par_iter().map(|path| check_file(&screener, &budget, path, &limits)).collect();
         for (path, result) in batch.iter().zip(&results) {
             match result {
                 Ok(screening) => matched |= matches!(screening.action, Verdict::Block | Verdict::Flag),
@@ -194,9 +202,20 @@ fn write_text_line(out: &mut impl Write, path: &Path, result: &io::Result<Screen
 }
 
 /// Reads and screens one file; a file too large to decode is still digest-checked.
-fn check_file(screener: &Screener, path: &Path, limits: &Limits) -> io::Result<Screening> {
+/// Its bytes and decode are reserved from `budget` first, waiting as long as it takes.
+fn check_file(screener: &Screener, budget: &Budget, path: &Path, limits: &Limits) -> io::Result<Screening> {
     Ok(match read_within(path, limits)? {
-        Contents::Bytes(bytes) => screener.screen_bytes(&bytes),
+        Contents::Bytes(bytes) => {
+            let decode = if screener.wants_pixels() { decode_estimate(&bytes, limits).bytes } else { 0 };
+            match budget.reserve(decode.saturating_add(bytes.len() as u64), Duration::MAX) {
+                Ok(_held) => screener.screen_bytes(&bytes),
+                Err(refusal) => {
+                    let mut digester = screener.digester();
+                    digester.update(&bytes);
+                    screener.screen_parts(Some(&digester.finish()), Some(Err(&refusal.to_decode_error())))
+                }
+            }
+        }
         Contents::TooLarge(digests, too_large) => screener.screen_parts(Some(&digests), Some(Err(&too_large))),
     })
 }

@@ -1,4 +1,4 @@
-//! The `prescreen` command-line tool: hash, build, query, check, inspect, keygen, serve.
+//! The `prescreen` command-line tool: hash, build, query, check, inspect, keygen, serve, rescreen.
 //!
 //! Each subcommand lives in its own module with an `Args` struct and a `run`
 //! function; this file only parses the command line and maps the outcome to
@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod budget;
 mod build;
 mod check;
 mod filterfile;
@@ -18,7 +19,9 @@ mod keyfile;
 mod keygen;
 mod output;
 mod query;
+mod rescreen;
 mod serve;
+mod store;
 
 /// Screen files against a compact filter of known hashes.
 #[derive(Parser)]
@@ -32,6 +35,8 @@ struct Cli {
 enum Command {
     /// Serve the demo page, the browser package and the filter; screen uploads.
     Serve(serve::Args),
+    /// Re-screen the server's stored uploads against a new filter, without decoding them again.
+    Rescreen(rescreen::Args),
     /// Hash files: PDQ of the pixels, MD5/SHA-1/SHA-256 of the bytes.
     Hash(hash::Args),
     /// Build a filter file from hash lists.
@@ -50,6 +55,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome: Result<output::Outcome, output::CliError> = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Rescreen(args) => rescreen::run(args),
         Command::Hash(args) => hash::run(args),
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),

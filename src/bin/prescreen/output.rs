@@ -74,3 +74,20 @@ pub fn write_json_line(out: &mut impl std::io::Write, value: &impl serde::Serial
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }
+
+/// A result as the core writes it ([`prescreen::Json`]), as a serde value for the server's and the store's replies.
+pub fn to_value(json: &prescreen::Json) -> serde_json::Value {
+    use prescreen::Json;
+    use serde_json::Value;
+    match json {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, |n| {
+            // Whole numbers print as integers, as the core writes them.
+            n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map_or(Value::Number(n), |f| Value::from(f as i64))
+        }),
+        Json::String(s) => Value::String(s.clone()),
+        Json::Array(items) => Value::Array(items.iter().map(to_value).collect()),
+        Json::Object(fields) => Value::Object(fields.iter().map(|(k, v)| ((*k).to_string(), to_value(v))).collect()),
+    }
+}

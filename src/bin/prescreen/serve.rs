@@ -1,20 +1,34 @@
 //! `prescreen serve`: the reference server. It serves the demo page, the
 //! browser package and the filter, and re-screens every upload natively with
 //! the same code the browser runs: a blocked file gets HTTP 451 and nothing
-//! of its request is stored.
+//! of its request is stored. Accepted uploads are kept in a private store
+//! (`--data`) that survives restarts and is re-screened with the filter at
+//! every start.
 
-use std::io::{Read, Write};
-use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
-use prescreen::{hex, Filter, Limits, PdqAction, Policy, Screener, Verdict};
-use serde_json::{json, Value};
-use tiny_http::{Header, Method, Request, Response, Server};
+use prescreen::{Filter, Limits, PdqAction, Policy, Screener};
 
+use crate::budget::{self, Budget};
 use crate::output::{CliError, Outcome};
+use crate::rescreen;
+use crate::store::Store;
 
+mod body;
 mod demo_filter;
+mod http;
 mod multipart;
+mod reply;
+mod routes;
+mod upload;
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let value: f64 = text.parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(value).map_err(|e| format!("{text:?}: {e}"))
+}
 
 /// Serve the demo page, the browser package and the filter; screen uploads.
 #[derive(clap::Args)]
@@ -29,6 +43,10 @@ pub struct Args {
     /// The folder holding `demo/` and the built package `pkg/`.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/www"))]
     www: PathBuf,
+    /// Where accepted uploads and their records are kept (created 0700).
+    /// By default, $XDG_DATA_HOME/prescreen, else ~/.local/share/prescreen.
+    #[arg(long, default_value_os_t = crate::store::default_dir())]
+    data: PathBuf,
     /// Block PDQ near-matches on upload instead of accepting them as flagged.
     #[arg(long)]
     pdq_block: bool,
@@ -37,270 +55,150 @@ pub struct Args {
     /// (451, nothing stored).
     #[arg(long, value_enum, default_value_t = crate::check::UnscreenableArg::Flag)]
     unscreenable: crate::check::UnscreenableArg,
-    /// The largest upload request accepted, in bytes.
-    #[arg(long, default_value_t = 256 << 20)]
+    /// The largest upload request accepted, in bytes (K, M, G suffixes).
+    #[arg(long, default_value = "256M", value_parser = budget::parse_bytes)]
     max_upload_bytes: u64,
+    /// The most files one upload request may carry.
+    #[arg(long, default_value_t = 64)]
+    max_files: usize,
+    /// The most pixels the images of one request may declare together.
+    #[arg(long, default_value_t = 1 << 28)]
+    max_request_pixels: u64,
+    /// The most bytes of request line and headers (more gets 431).
+    #[arg(long, default_value = "16K", value_parser = budget::parse_bytes)]
+    max_header_bytes: u64,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, default_value = "10", value_parser = seconds)]
+    header_timeout: Duration,
+    /// Seconds a request body may pause, and the grace before
+    /// `--min-body-rate` applies (a slower body gets 408).
+    #[arg(long, default_value = "20", value_parser = seconds)]
+    body_timeout: Duration,
+    /// The slowest average body rate accepted after the grace, in bytes/s.
+    #[arg(long, default_value = "16K", value_parser = budget::parse_bytes)]
+    min_body_rate: u64,
+    /// The most connections served at once (more wait to be accepted).
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
+    /// Files screened at once. By default, the number of cores.
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Memory decoding and request bodies may take together (K, M, G
+    /// suffixes). By default, half the machine's memory.
+    #[arg(long, value_parser = budget::parse_bytes)]
+    memory_budget: Option<u64>,
+    /// Seconds a request waits for room in the budget before it gets 503 busy.
+    #[arg(long, default_value = "10", value_parser = seconds)]
+    budget_wait: Duration,
+    /// Seconds requests in flight get to finish after SIGTERM or SIGINT.
+    #[arg(long, default_value = "30", value_parser = seconds)]
+    shutdown_timeout: Duration,
 }
 
-/// A file the server accepted and stored.
-struct Stored {
-    name: String,
-    size: usize,
-    sha256: String,
-    verdict: Verdict,
-    action: Verdict,
+/// Upload requests on the blocking pool at once (screening, or waiting for
+/// a slot or decode memory there).
+const SCREENING_REQUESTS: usize = 64;
+/// The blocking pool: the screening requests plus room for static files
+/// and the store, which never wait on a budget.
+const BLOCKING_THREADS: usize = SCREENING_REQUESTS + 64;
+
+/// The limits applied to every connection and request.
+pub struct Config {
+    max_upload_bytes: u64,
+    max_files: usize,
+    max_request_pixels: u64,
+    max_header_bytes: usize,
+    header_timeout: Duration,
+    body_timeout: Duration,
+    min_body_rate: u64,
+    max_connections: usize,
+    budget_wait: Duration,
+    shutdown_timeout: Duration,
 }
 
-struct State {
+/// Everything a request handler needs.
+pub struct State {
     screener: Screener,
+    limits: Limits,
     filter_bytes: Vec<u8>,
     etag: String,
     www: PathBuf,
-    uploads_dir: PathBuf,
-    uploads: Mutex<Vec<Stored>>,
-    max_upload_bytes: u64,
+    store: Store,
+    /// Bytes of request bodies and decoding in progress.
+    memory: Budget,
+    /// Screening slots: one per worker.
+    cpu: Budget,
+    /// Requests admitted to the blocking pool for screening; the rest wait asynchronously.
+    screening: Arc<tokio::sync::Semaphore>,
+    config: Config,
 }
 
-/// Runs the server until the process is stopped.
+/// Runs the server until SIGTERM or SIGINT, then lets requests in flight finish.
 pub fn run(args: Args) -> Result<Outcome, CliError> {
+    // Everything the server creates is private to its user.
+    // SAFETY: umask has no preconditions and cannot fail.
+    unsafe { libc::umask(0o077) };
     let filter_bytes = match &args.filter {
         Some(path) => std::fs::read(path).map_err(|e| CliError(format!("{}: {e}", path.display())))?,
         None => demo_filter::build()?,
     };
     let filter = Filter::from_bytes(filter_bytes.clone(), None)?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    if filter.is_expired(now) {
+    if filter.is_expired(crate::filterfile::now()) {
         return Err(prescreen::Error::FilterExpired.into());
     }
     let action = if args.pdq_block { PdqAction::Block } else { PdqAction::Flag };
     let policy = Policy { pdq_action: action, unscreenable: args.unscreenable.into(), ..Policy::default() };
-    let screener = Screener::new(filter, policy, Limits::default());
-    let etag = format!("\"{}\"", &hex::encode(&prescreen::digest(&filter_bytes).sha256.unwrap_or_default())[..32]);
 
-    let uploads_dir = std::env::temp_dir().join(format!("prescreen-uploads-{}", std::process::id()));
-    std::fs::create_dir_all(&uploads_dir)?;
+    let store = Store::open(&args.data)?;
+    let started = std::time::Instant::now();
+    let tag = rescreen::screening_tag(&filter_bytes, &policy);
+    let summary = rescreen::rescreen_store(&store, &filter, &tag, &policy)?;
+    eprintln!(
+        "prescreen serve: {} stored uploads re-screened in {:.2} s, {} match this filter",
+        summary.tested,
+        started.elapsed().as_secs_f64(),
+        summary.matching
+    );
 
-    let server = Server::http(&args.addr).map_err(|e| CliError(format!("cannot listen on {}: {e}", args.addr)))?;
-    let addr = server.server_addr().to_ip().map(|a| a.to_string()).unwrap_or(args.addr.clone());
-    println!("prescreen serve: http://{addr}/ (uploads stored in {})", uploads_dir.display());
-    std::io::stdout().flush()?;
-
+    let limits = Limits::default();
+    let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
+    let memory = Budget::new(args.memory_budget.unwrap_or_else(budget::default_memory_budget));
     let state = Arc::new(State {
-        screener,
+        screener: Screener::new(filter, policy, limits),
+        limits,
+        etag: format!("\"{}\"", rescreen::filter_tag(&filter_bytes)),
         filter_bytes,
-        etag,
         www: args.www,
-        uploads_dir,
-        uploads: Mutex::new(Vec::new()),
-        max_upload_bytes: args.max_upload_bytes,
+        store,
+        memory,
+        cpu: Budget::new(workers as u64),
+        screening: Arc::new(tokio::sync::Semaphore::new(SCREENING_REQUESTS)),
+        config: Config {
+            max_upload_bytes: args.max_upload_bytes,
+            max_files: args.max_files,
+            max_request_pixels: args.max_request_pixels,
+            max_header_bytes: usize::try_from(args.max_header_bytes).unwrap_or(usize::MAX),
+            header_timeout: args.header_timeout,
+            body_timeout: args.body_timeout,
+            min_body_rate: args.min_body_rate.max(1),
+            max_connections: args.max_connections.max(1),
+            budget_wait: args.budget_wait,
+            shutdown_timeout: args.shutdown_timeout,
+        },
     });
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(&state, request);
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        let _ = worker.join();
-    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .map_err(|e| CliError(format!("cannot listen on {}: {e}", args.addr)))?;
+        let addr = listener.local_addr()?;
+        println!("prescreen serve: http://{addr}/ (uploads stored in {})", state.store.files_dir().display());
+        std::io::stdout().flush()?;
+        http::serve(listener, state).await
+    })?;
     Ok(Outcome::Clean)
-}
-
-fn header(name: &str, value: &str) -> Header {
-    // Names are ours and values are ASCII we produced; from_bytes only rejects non-ASCII.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
-        Header::from_bytes(&b"X-Invalid-Header"[..], &b"1"[..]).expect("static ASCII header")
-    })
-}
-
-type Reply = Response<std::io::Cursor<Vec<u8>>>;
-
-fn json_reply(status: u16, value: &Value) -> Reply {
-    Response::from_data(value.to_string().into_bytes())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "application/json"))
-}
-
-fn text_reply(status: u16, text: &str) -> Reply {
-    Response::from_data(text.as_bytes().to_vec())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn request_header<'r>(request: &'r Request, name: &'static str) -> Option<&'r str> {
-    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
-}
-
-/// Answers one request; a panic while screening becomes a 500, not a dead thread.
-fn handle(state: &State, mut request: Request) {
-    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(state, &mut request)))
-        .unwrap_or_else(|_| text_reply(500, "internal error while screening"));
-    let _ = request.respond(reply.with_header(header("X-Content-Type-Options", "nosniff")));
-}
-
-fn route(state: &State, request: &mut Request) -> Reply {
-    let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-    match (request.method(), path.as_str()) {
-        (Method::Get | Method::Head, "/") => static_file(&state.www.join("demo"), "index.html"),
-        (Method::Get | Method::Head, "/filter.psf") => filter_reply(state, request),
-        (Method::Get, "/api/uploads") => uploads_reply(state),
-        (Method::Post, "/upload") => upload(state, request),
-        (Method::Get | Method::Head, p) if p.starts_with("/pkg/") => static_file(&state.www.join("pkg"), &p[5..]),
-        (Method::Get | Method::Head, p) if p.starts_with("/demo/") => static_file(&state.www.join("demo"), &p[6..]),
-        _ => text_reply(404, "not found"),
-    }
-}
-
-fn filter_reply(state: &State, request: &Request) -> Reply {
-    let cache = header("Cache-Control", "no-cache");
-    let etag = header("ETag", &state.etag);
-    if request_header(request, "If-None-Match").is_some_and(|v| v.split(',').any(|t| t.trim() == state.etag)) {
-        return Response::from_data(Vec::new()).with_status_code(304).with_header(etag).with_header(cache);
-    }
-    Response::from_data(state.filter_bytes.clone())
-        .with_header(header("Content-Type", "application/octet-stream"))
-        .with_header(etag)
-        .with_header(cache)
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "wasm" => "application/wasm",
-        "json" => "application/json",
-        "ts" => "text/plain; charset=utf-8",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "svg" => "image/svg+xml",
-        _ => "application/octet-stream",
-    }
-}
-
-/// A file under `root`; `..`, absolute paths and hidden files are refused.
-fn static_file(root: &Path, relative: &str) -> Reply {
-    let relative = Path::new(relative);
-    let safe = relative.components().all(|c| matches!(c, Component::Normal(s) if !s.to_string_lossy().starts_with('.')));
-    if !safe || relative.as_os_str().is_empty() {
-        return text_reply(404, "not found");
-    }
-    let path = root.join(relative);
-    match std::fs::read(&path) {
-        Ok(bytes) => {
-            let mut reply = Response::from_data(bytes)
-                .with_header(header("Content-Type", content_type(&path)))
-                .with_header(header("Cache-Control", "no-cache"));
-            if content_type(&path).starts_with("text/html") {
-                // The page may talk to its own origin only: nothing else can leave it.
-                reply = reply.with_header(header(
-                    "Content-Security-Policy",
-                    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:; \
-                     style-src 'self'; worker-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'",
-                ));
-            }
-            reply
-        }
-        Err(_) => text_reply(404, "not found"),
-    }
-}
-
-fn uploads_reply(state: &State) -> Reply {
-    let uploads = state.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let list: Vec<Value> = uploads
-        .iter()
-        .map(|s| {
-            let flagged = s.action == Verdict::Flag;
-            json!({ "name": s.name, "size": s.size, "sha256": s.sha256, "verdict": s.verdict.name(), "action": s.action.name(), "flagged": flagged })
-        })
-        .collect();
-    json_reply(200, &Value::Array(list))
-}
-
-fn upload(state: &State, request: &mut Request) -> Reply {
-    let Some(boundary) = request_header(request, "Content-Type").map(multipart::boundary) else {
-        return text_reply(400, "expected multipart/form-data");
-    };
-    let boundary = match boundary {
-        Ok(b) => b,
-        Err(e) => return text_reply(400, &e.to_string()),
-    };
-    if request.body_length().is_some_and(|n| n as u64 > state.max_upload_bytes) {
-        return text_reply(413, "upload too large");
-    }
-    let mut body = Vec::new();
-    if request.as_reader().take(state.max_upload_bytes + 1).read_to_end(&mut body).is_err() {
-        return text_reply(400, "could not read the request body");
-    }
-    if body.len() as u64 > state.max_upload_bytes {
-        return text_reply(413, "upload too large");
-    }
-    let parts = match multipart::parse(&body, &boundary) {
-        Ok(parts) => parts,
-        Err(e) => return text_reply(400, &e.to_string()),
-    };
-    let files: Vec<_> = parts.into_iter().filter(|p| p.name == "file").collect();
-    if files.is_empty() {
-        return text_reply(400, "no field named \"file\"");
-    }
-    let screened: Vec<_> = files.iter().map(|p| (p, state.screener.screen_bytes(p.data))).collect();
-    let report: Vec<Value> = screened
-        .iter()
-        .map(|(part, s)| {
-            json!({
-                "name": part.filename.clone().unwrap_or_default(),
-                "size": part.data.len(),
-                "verdict": s.verdict.name(),
-                "action": s.action.name(),
-                "flagged": s.action == Verdict::Flag,
-                "damaged": s.damaged.map(|d| d.name()),
-                "reasons": s.reasons.iter().map(reason_json).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    if screened.iter().any(|(_, s)| s.action == Verdict::Block) {
-        return json_reply(451, &json!({ "error": "blocked", "stored": false, "files": report }));
-    }
-    let mut uploads = state.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    for (part, screening) in &screened {
-        let name = part.filename.clone().unwrap_or_default();
-        let stored_as = state.uploads_dir.join(format!("{:05}-{}", uploads.len(), safe_name(&name)));
-        if let Err(e) = std::fs::write(&stored_as, part.data) {
-            return text_reply(500, &format!("could not store the upload: {e}"));
-        }
-        // Screening computes only the digests the filter has; the list of uploads always shows SHA-256.
-        let sha256 = screening.digests.and_then(|d| d.sha256).unwrap_or_else(|| {
-            let mut digester = prescreen::Digester::of_kinds([prescreen::DigestKind::Sha256]);
-            digester.update(part.data);
-            digester.finish().sha256.unwrap_or_default()
-        });
-        let sha256 = hex::encode(&sha256);
-        uploads.push(Stored { name, size: part.data.len(), sha256, verdict: screening.verdict, action: screening.action });
-    }
-    json_reply(200, &json!({ "stored": true, "files": report }))
-}
-
-fn safe_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
-        .take(100)
-        .collect();
-    cleaned.trim_start_matches('.').to_string()
-}
-
-fn reason_json(reason: &prescreen::Reason) -> Value {
-    use prescreen::Reason;
-    match reason {
-        Reason::Digest(kind) => json!({ "kind": "digest", "digest": format!("{kind:?}").to_lowercase() }),
-        Reason::Pdq(variant) => json!({ "kind": "pdq", "variant": format!("{variant:?}") }),
-        Reason::LowQuality(q) => json!({ "kind": "low-quality", "quality": q }),
-        Reason::NotDecoded(err) => json!({ "kind": "not-decoded", "code": err.code(), "message": err.to_string() }),
-        Reason::Incomplete(damage) => json!({ "kind": "incomplete", "damage": damage.name() }),
-    }
 }

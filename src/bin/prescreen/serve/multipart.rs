@@ -5,7 +5,7 @@
 use std::fmt;
 
 /// The most parts one request may carry.
-pub const MAX_PARTS: usize = 1000;
+pub const MAX_PARTS: usize = 256;
 /// The most bytes of headers one part may carry.
 const MAX_HEADER_BYTES: usize = 8 << 10;
 

@@ -54,7 +54,10 @@ fn main() {
         );
     }
     println!();
-    println!("largest distance on images of quality >= 80: {worst} bits; medians of {RUNS} runs; load after: {}", load_average());
+    println!(
+        "largest distance on images of quality >= 80: {worst} bits; medians of {RUNS} runs; load after: {}",
+        load_average()
+    );
 }
 
 /// Full-resolution decode + PDQ, as the reference tool does.

@@ -81,7 +81,11 @@ fn digests(n: usize) {
         let info = Filter::from_bytes(&bytes[..], None).expect("parse").info();
         let bits = bytes.len() as f64 * 8.0 / n as f64;
         let floor = (1.0 / rate).log2();
-        println!("| {rate:.0e} | {} | {bits:.1} | {floor:.1} | {:.2}x |", info.sections[0].fingerprint_bits, bits / floor);
+        println!(
+            "| {rate:.0e} | {} | {bits:.1} | {floor:.1} | {:.2}x |",
+            info.sections[0].fingerprint_bits,
+            bits / floor
+        );
     }
     println!();
 }
@@ -101,7 +105,10 @@ fn query_time(n: usize) {
     }
     let per_image = start.elapsed().as_secs_f64() * 1e3 / images as f64;
     println!("{images} images of random hashes (non-members: every probe runs), {probes} probes each");
-    println!("native: {per_image:.3} ms per image ({:.1} ns per probe), {hits} false matches", per_image * 1e6 / probes as f64);
+    println!(
+        "native: {per_image:.3} ms per image ({:.1} ns per probe), {hits} false matches",
+        per_image * 1e6 / probes as f64
+    );
     println!();
 }
 

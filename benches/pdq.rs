@@ -35,10 +35,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/conformance/images/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/conformance/images/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -105,7 +102,10 @@ fn throughput() {
         })
         .collect();
     rates.sort_by(f64::total_cmp);
-    println!("\npdq::hash on a 512x512 RGB buffer (astronaut.png): {:.0} hashes/s (median of {RUNS} runs of 0.7 s)", rates[RUNS / 2]);
+    println!(
+        "\npdq::hash on a 512x512 RGB buffer (astronaut.png): {:.0} hashes/s (median of {RUNS} runs of 0.7 s)",
+        rates[RUNS / 2]
+    );
 }
 
 fn main() {

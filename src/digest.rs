@@ -35,7 +35,8 @@ impl Digests {
     /// WebCrypto). Fails with [`Error::InvalidArgument`] when `bytes` is not
     /// [`DigestKind::len`] long.
     pub fn set(&mut self, kind: DigestKind, bytes: &[u8]) -> Result<()> {
-        let wrong = || Error::InvalidArgument(format!("a {} digest is {} bytes, got {}", kind.name(), kind.len(), bytes.len()));
+        let wrong =
+            || Error::InvalidArgument(format!("a {} digest is {} bytes, got {}", kind.name(), kind.len(), bytes.len()));
         match kind {
             DigestKind::Md5 => self.md5 = Some(bytes.try_into().map_err(|_| wrong())?),
             DigestKind::Sha1 => self.sha1 = Some(bytes.try_into().map_err(|_| wrong())?),

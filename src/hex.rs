@@ -19,11 +19,7 @@ pub fn encode(bytes: &[u8]) -> String {
 pub fn decode<const N: usize>(text: &str) -> Result<[u8; N]> {
     let digits = text.as_bytes();
     if digits.len() != 2 * N {
-        return Err(Error::InvalidHash(format!(
-            "expected {} hex digits, got {}",
-            2 * N,
-            digits.len()
-        )));
+        return Err(Error::InvalidHash(format!("expected {} hex digits, got {}", 2 * N, digits.len())));
     }
     let mut out = [0u8; N];
     for (i, pair) in digits.chunks_exact(2).enumerate() {

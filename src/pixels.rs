@@ -39,9 +39,7 @@ impl<'a> PixelView<'a> {
     /// Fails with [`Error::InvalidArgument`] when `data.len()` is not exactly
     /// `width * height * bytes_per_pixel`.
     pub fn new(width: u32, height: u32, layout: Layout, data: &'a [u8]) -> Result<Self> {
-        let expected = (width as u64)
-            .saturating_mul(height as u64)
-            .saturating_mul(layout.bytes_per_pixel() as u64);
+        let expected = (width as u64).saturating_mul(height as u64).saturating_mul(layout.bytes_per_pixel() as u64);
         if data.len() as u64 != expected {
             return Err(Error::InvalidArgument(format!(
                 "{width}x{height} {layout:?} needs {expected} bytes, got {}",

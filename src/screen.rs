@@ -336,7 +336,13 @@ impl<B: AsRef<[u8]>> Screener<B> {
     /// Hashes one prepared image (all eight turns when `turned`) and tests
     /// each hash, unless the image's own quality is below the policy's
     /// minimum; returns the unturned hash.
-    fn query_prepared(&self, preparation: Preparation, view: PixelView<'_>, turned: bool, queries: &mut Vec<PdqQuery>) -> Pdq {
+    fn query_prepared(
+        &self,
+        preparation: Preparation,
+        view: PixelView<'_>,
+        turned: bool,
+        queries: &mut Vec<PdqQuery>,
+    ) -> Pdq {
         let hashes: Vec<(Dihedral, Pdq)> = if turned {
             Dihedral::ALL.into_iter().zip(pdq::hash_turned(view)).collect()
         } else {

@@ -59,10 +59,7 @@ impl JsScreener {
         let key = match public_key {
             None => None,
             Some(bytes) => Some(<[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
-                to_js(&Error::InvalidArgument(format!(
-                    "a public key is 32 bytes, got {}",
-                    bytes.len()
-                )))
+                to_js(&Error::InvalidArgument(format!("a public key is 32 bytes, got {}", bytes.len())))
             })?),
         };
         let pdq_action = match pdq_action.as_deref() {
@@ -196,9 +193,7 @@ impl JsDigester {
     pub fn new(kinds: Option<Vec<String>>) -> Result<JsDigester, JsValue> {
         let digester = match kinds {
             None => Digester::new(),
-            Some(names) => Digester::of_kinds(
-                names.iter().map(|n| digest_kind(n)).collect::<Result<Vec<_>, _>>()?,
-            ),
+            Some(names) => Digester::of_kinds(names.iter().map(|n| digest_kind(n)).collect::<Result<Vec<_>, _>>()?),
         };
         Ok(JsDigester { inner: Some(digester) })
     }

@@ -57,7 +57,10 @@ fn verdicts_reasons_and_exit_codes() {
     assert_eq!(verdicts, ["flag", "block", "allow", "unscreenable"]);
     assert_eq!(lines[0]["reasons"][0]["kind"], "pdq");
     assert_eq!(lines[0]["reasons"][0]["turn"], "original");
-    assert_eq!((&lines[1]["reasons"][0]["kind"], &lines[1]["reasons"][0]["digest"]), (&"digest".into(), &"sha256".into()));
+    assert_eq!(
+        (&lines[1]["reasons"][0]["kind"], &lines[1]["reasons"][0]["digest"]),
+        (&"digest".into(), &"sha256".into())
+    );
     assert_eq!(lines[3]["reasons"][0]["kind"], "not-decoded");
     assert_eq!(lines[3]["reasons"][0]["code"], "unsupported-format");
     assert_eq!(lines[2]["width"], 451);
@@ -109,8 +112,12 @@ fn extra_variants_and_queries_list() {
     assert_eq!(queries[0]["turn"], "original");
     let default = prescreen(&["check", "--json", "--queries", "filter.psf", &image("astronaut-511.png")], &dir);
     let queries = json_lines(&default)[0]["queries"].as_array().unwrap().clone();
-    assert_eq!((queries.len(), &queries[8]["preparation"], &queries[8]["turn"]), (9, &"resampled".into(), &"original".into()));
-    let none = prescreen(&["check", "--json", "--extra-variants", "none", "filter.psf", &image("astronaut-511.png")], &dir);
+    assert_eq!(
+        (queries.len(), &queries[8]["preparation"], &queries[8]["turn"]),
+        (9, &"resampled".into(), &"original".into())
+    );
+    let none =
+        prescreen(&["check", "--json", "--extra-variants", "none", "filter.psf", &image("astronaut-511.png")], &dir);
     assert!(json_lines(&none)[0].get("queries").is_none());
     let text = prescreen(&["check", "--queries", "filter.psf", &image("astronaut.png")], &dir);
     assert_eq!(text.status.code(), Some(2), "--queries needs --json");
@@ -137,11 +144,16 @@ fn damaged_copies_and_the_unscreenable_action() {
     let lines = json_lines(&out);
     let got: Vec<(&str, &str)> =
         lines.iter().map(|l| (l["action"].as_str().unwrap(), l["damaged"].as_str().unwrap())).collect();
-    assert_eq!(got, [("block", "missing-end"), ("block", "truncated"), ("block", "missing-end"), ("block", "bad-checksum")]);
+    assert_eq!(
+        got,
+        [("block", "missing-end"), ("block", "truncated"), ("block", "missing-end"), ("block", "bad-checksum")]
+    );
     assert!(lines.iter().all(|l| l["reasons"][0]["kind"] == "pdq"), "{lines:?}");
 
     let webp = damaged("webp-cut-10pct.webp");
-    for (flag, action, code) in [(None, "flag", 1), (Some("allow"), "allow", 0), (Some("flag"), "flag", 1), (Some("block"), "block", 1)] {
+    for (flag, action, code) in
+        [(None, "flag", 1), (Some("allow"), "allow", 0), (Some("flag"), "flag", 1), (Some("block"), "block", 1)]
+    {
         let mut args = vec!["check", "--json"];
         if let Some(flag) = flag {
             args.extend(["--unscreenable", flag]);
@@ -149,7 +161,11 @@ fn damaged_copies_and_the_unscreenable_action() {
         args.extend(["filter.psf", webp.as_str()]);
         let out = prescreen(&args, &dir);
         let line = &json_lines(&out)[0];
-        assert_eq!((line["verdict"].as_str(), line["action"].as_str()), (Some("unscreenable"), Some(action)), "{flag:?}");
+        assert_eq!(
+            (line["verdict"].as_str(), line["action"].as_str()),
+            (Some("unscreenable"), Some(action)),
+            "{flag:?}"
+        );
         assert_eq!(line["reasons"][0]["code"], "truncated");
         assert_eq!(out.status.code(), Some(code), "{flag:?}");
     }

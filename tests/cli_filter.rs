@@ -69,7 +69,22 @@ fn write_lists(dir: &Path) {
 fn build_query_inspect_round_trip() {
     let dir = scratch("round_trip");
     write_lists(&dir);
-    let out = prescreen(&["build", "-o", "f.psf", "--pdq", "pdq.txt", "--md5", "md5.txt", "--label", "test list", "--salt", "0f0e0d0c0b0a09080706050403020100"], &dir);
+    let out = prescreen(
+        &[
+            "build",
+            "-o",
+            "f.psf",
+            "--pdq",
+            "pdq.txt",
+            "--md5",
+            "md5.txt",
+            "--label",
+            "test list",
+            "--salt",
+            "0f0e0d0c0b0a09080706050403020100",
+        ],
+        &dir,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let summary = stdout(&out);
     assert!(summary.contains("pdq: 2 listed (1 duplicates)"), "{summary}");
@@ -115,7 +130,8 @@ fn build_query_inspect_round_trip() {
     assert_eq!(widths.iter().sum::<u64>(), 256);
     assert!(radii.iter().map(|s| s + 1).sum::<u64>() >= 9, "{radii:?}");
     let binomial = |n: u64, k: u64| (0..k).fold(1u64, |c, i| c * (n - i) / (i + 1));
-    let probes: u64 = 8 * widths.iter().zip(&radii).map(|(&w, &s)| (0..=s).map(|k| binomial(w, k)).sum::<u64>()).sum::<u64>();
+    let probes: u64 =
+        8 * widths.iter().zip(&radii).map(|(&w, &s)| (0..=s).map(|k| binomial(w, k)).sum::<u64>()).sum::<u64>();
     assert_eq!(pdq["probes_per_query"], probes);
     assert!(summary.contains(&format!("{probes} probes per query")), "{summary}");
     assert!(info["expected_false_match_rate"].as_f64().unwrap() <= 1e-6);

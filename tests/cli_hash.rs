@@ -25,12 +25,7 @@ fn copy(dir: &Path, from: &str) -> PathBuf {
 }
 
 fn prescreen_hash(args: &[&str], files: &[PathBuf]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prescreen"))
-        .arg("hash")
-        .args(args)
-        .args(files)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_prescreen")).arg("hash").args(args).args(files).output().unwrap()
 }
 
 fn json_lines(output: &Output) -> Vec<Value> {
@@ -49,7 +44,9 @@ fn coreutils(tool: &str, file: &Path) -> String {
 }
 
 fn is_hex(value: &Value, digits: usize) -> bool {
-    value.as_str().is_some_and(|s| s.len() == digits && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    value
+        .as_str()
+        .is_some_and(|s| s.len() == digits && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 #[test]
@@ -171,7 +168,8 @@ fn output_keeps_the_input_order() {
     let files: Vec<PathBuf> = (0..300)
         .map(|i| {
             let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(sources[i % sources.len()]);
-            let target = dir.join(format!("{:03}-{}", (i * 7919) % 1000, source.file_name().unwrap().to_str().unwrap()));
+            let target =
+                dir.join(format!("{:03}-{}", (i * 7919) % 1000, source.file_name().unwrap().to_str().unwrap()));
             std::fs::copy(&source, &target).unwrap();
             target
         })
@@ -213,13 +211,15 @@ fn lossless_conformance_images_hash_as_the_oracle_says() {
         assert_eq!(line["height"].to_string(), v[3], "{}", v[0]);
         assert_eq!(line["pdq"], v[4], "{}", v[0]);
         assert_eq!(line["quality"].to_string(), v[5], "{}", v[0]);
-        let variants: Vec<&str> = line["pdq_dihedral"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+        let variants: Vec<&str> =
+            line["pdq_dihedral"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
         assert_eq!(variants.join(";"), v[6], "{}", v[0]);
     }
 
     let output = prescreen_hash(&[], &files);
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let expected: String = vectors.iter().zip(&files).map(|(v, f)| format!("{},{},{}\n", v[4], v[5], f.display())).collect();
+    let expected: String =
+        vectors.iter().zip(&files).map(|(v, f)| format!("{},{},{}\n", v[4], v[5], f.display())).collect();
     assert_eq!(stdout, expected, "the reference tool's format, line for line");
 }
 

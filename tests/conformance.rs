@@ -39,12 +39,7 @@ fn decoded(v: &Vector) -> Pixels {
         return pnm::read(v.bytes).unwrap_or_else(|e| panic!("{}: {e}", v.name));
     }
     let d = decode(v.bytes, &Limits::default()).unwrap_or_else(|e| panic!("{}: {e}", v.name));
-    assert_eq!(
-        (d.pixels.width(), d.pixels.height()),
-        (v.width, v.height),
-        "{}",
-        v.name
-    );
+    assert_eq!((d.pixels.width(), d.pixels.height()), (v.width, v.height), "{}", v.name);
     d.pixels
 }
 
@@ -65,19 +60,12 @@ fn lossless_files_hash_bit_exactly() {
         let pixels = decoded(v);
         let got = pdq::hash(pixels.view());
         if got.hash != hex(v.pdq) || got.quality != v.quality {
-            failures.push(format!(
-                "{}: {} q{} != oracle {} q{}",
-                v.name, got.hash, got.quality, v.pdq, v.quality
-            ));
+            failures.push(format!("{}: {} q{} != oracle {} q{}", v.name, got.hash, got.quality, v.pdq, v.quality));
         }
         let (first, variants) = pdq::hash_dihedral(pixels.view());
         let want: Vec<PdqHash> = v.dihedral.iter().map(|h| hex(h)).collect();
-        if variants[..] != want[..] || first.quality != v.dihedral_quality || first.hash != want[0]
-        {
-            failures.push(format!(
-                "{}: dihedral variants differ from the oracle's",
-                v.name
-            ));
+        if variants[..] != want[..] || first.quality != v.dihedral_quality || first.hash != want[0] {
+            failures.push(format!("{}: dihedral variants differ from the oracle's", v.name));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -92,16 +80,9 @@ fn jpeg_files_hash_within_a_few_bits() {
         if distance > worst.0 {
             worst = (distance, v.name);
         }
-        assert!(
-            distance <= JPEG_MAX_DISTANCE,
-            "{}: {distance} bits from the oracle",
-            v.name
-        );
+        assert!(distance <= JPEG_MAX_DISTANCE, "{}: {distance} bits from the oracle", v.name);
     }
-    println!(
-        "largest JPEG distance to the oracle: {} bits ({})",
-        worst.0, worst.1
-    );
+    println!("largest JPEG distance to the oracle: {} bits ({})", worst.0, worst.1);
 }
 
 #[test]

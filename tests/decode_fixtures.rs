@@ -17,13 +17,7 @@ macro_rules! fixture {
 /// Width and height of every fixture (generate.py's W, H).
 const SIZE: (u32, u32) = (61, 47);
 
-fn check(
-    (name, bytes, oracle): (&str, &[u8], &[u8]),
-    format: Format,
-    layout: Layout,
-    orientation: u8,
-    max_diff: u8,
-) {
+fn check((name, bytes, oracle): (&str, &[u8], &[u8]), format: Format, layout: Layout, orientation: u8, max_diff: u8) {
     assert_eq!(sniff(bytes), Some(format), "{name}");
     if !format.decodable() {
         // The wasm32 build leaves PNM out: a typed refusal, not a decode.

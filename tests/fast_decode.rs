@@ -139,7 +139,8 @@ fn prefixes_are_truncated_or_damaged_alike() {
     for (name, bytes) in [BASELINE, PROGRESSIVE, COFFEE_12MP] {
         for cut in (1..2000).step_by(37) {
             let result = fast(&bytes[..cut], &Limits::default());
-            let allowed = matches!(&result, Err(Error::Truncated)) || result.as_ref().is_ok_and(|d| d.damaged.is_some());
+            let allowed =
+                matches!(&result, Err(Error::Truncated)) || result.as_ref().is_ok_and(|d| d.damaged.is_some());
             assert!(allowed, "{name}[..{cut}]: {:?}", result.map(|d| d.reduction));
         }
         for fifth in 1..5 {

@@ -14,7 +14,12 @@ const OTHER_SECRET: [u8; 32] = [0x22; 32];
 
 fn small_filter(signing_key: Option<&[u8; 32]>) -> Vec<u8> {
     let mut builder = FilterBuilder::new();
-    builder.salt([3; 16]).label("hostile").created(1_700_000_000).expires(Some(1_800_000_000)).false_positive_rate(1e-2);
+    builder
+        .salt([3; 16])
+        .label("hostile")
+        .created(1_700_000_000)
+        .expires(Some(1_800_000_000))
+        .false_positive_rate(1e-2);
     builder.add_digest(DigestKind::Md5, &[0xaa; 16]).unwrap();
     builder.add_digest(DigestKind::Sha256, &[0xbb; 32]).unwrap();
     builder.add_pdq(PdqHash([0x5a; 32]));
@@ -54,7 +59,10 @@ fn every_single_byte_corruption_is_rejected_with_its_code() {
                 let mut bad = good.clone();
                 bad[i] ^= flip;
                 let got = code(&bad, None);
-                assert!(expected_code(i, good.len(), signed).contains(&got), "byte {i} ^ {flip:#x} (signed {signed}): {got}");
+                assert!(
+                    expected_code(i, good.len(), signed).contains(&got),
+                    "byte {i} ^ {flip:#x} (signed {signed}): {got}"
+                );
             }
         }
     }

@@ -84,7 +84,14 @@ fn every_radius_up_to_16_keeps_its_guarantee() {
 /// probe radius (so that chunk alone cannot find the member) while `budget`
 /// lasts, and puts what is left into `survivor`; random positions inside
 /// each chunk. The result is at distance `budget` when the chunks have room.
-fn exhaust_all_but(hash: &PdqHash, widths: &[u16], radii: &[u8], survivor: usize, budget: u16, rng: &mut TestRng) -> PdqHash {
+fn exhaust_all_but(
+    hash: &PdqHash,
+    widths: &[u16],
+    radii: &[u8],
+    survivor: usize,
+    budget: u16,
+    rng: &mut TestRng,
+) -> PdqHash {
     let starts: Vec<u16> = widths.iter().scan(0u16, |at, &w| Some(std::mem::replace(at, *at + w))).collect();
     let mut left = budget;
     let mut counts = vec![0u16; widths.len()];

@@ -9,18 +9,12 @@ use prescreen::pdq::{self, Dihedral};
 use prescreen::{decode, Layout, Limits, PixelView, Pixels};
 
 fn load(bytes: &[u8]) -> Pixels {
-    decode(bytes, &Limits::default())
-        .expect("fixture decodes")
-        .pixels
+    decode(bytes, &Limits::default()).expect("fixture decodes").pixels
 }
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_bytes!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/conformance/images/",
-            $name
-        ))
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/images/", $name))
     };
 }
 
@@ -36,12 +30,7 @@ impl Image {
     fn of(p: &Pixels) -> Image {
         let view = p.view();
         let bpp = view.layout().bytes_per_pixel();
-        Image {
-            w: view.width() as usize,
-            h: view.height() as usize,
-            bpp,
-            data: view.data().to_vec(),
-        }
+        Image { w: view.width() as usize, h: view.height() as usize, bpp, data: view.data().to_vec() }
     }
 
     fn view(&self) -> PixelView<'_> {
@@ -59,12 +48,7 @@ impl Image {
                 data.extend_from_slice(&self.data[at..at + self.bpp]);
             }
         }
-        Image {
-            w,
-            h,
-            bpp: self.bpp,
-            data,
-        }
+        Image { w, h, bpp: self.bpp, data }
     }
 
     /// Rotated 90 degrees counter-clockwise: the right column becomes the top row.
@@ -79,11 +63,7 @@ impl Image {
 
     /// This image turned by `d`, built from the two primitives above.
     fn turned(&self, d: Dihedral) -> Image {
-        let r = |img: &Image, n: usize| {
-            (0..n).fold(img.remap(img.w, img.h, |x, y| (x, y)), |a, _| {
-                a.rotate_ccw()
-            })
-        };
+        let r = |img: &Image, n: usize| (0..n).fold(img.remap(img.w, img.h, |x, y| (x, y)), |a, _| a.rotate_ccw());
         match d {
             Dihedral::Original => r(self, 0),
             Dihedral::Rotate90 => r(self, 1),
@@ -99,25 +79,13 @@ impl Image {
 
 fn cases() -> Vec<(&'static str, Image)> {
     vec![
-        (
-            "coffee.png 600x400",
-            Image::of(&load(fixture!("coffee.png"))),
-        ),
-        (
-            "chelsea.png 451x300",
-            Image::of(&load(fixture!("chelsea.png"))),
-        ),
-        (
-            "camera.png 512x512 grey",
-            Image::of(&load(fixture!("camera.png"))),
-        ),
+        ("coffee.png 600x400", Image::of(&load(fixture!("coffee.png")))),
+        ("chelsea.png 451x300", Image::of(&load(fixture!("chelsea.png")))),
+        ("camera.png 512x512 grey", Image::of(&load(fixture!("camera.png")))),
         ("g-2000x7.png", Image::of(&load(fixture!("g-2000x7.png")))),
         ("g-3x600.png", Image::of(&load(fixture!("g-3x600.png")))),
         ("g-64x64.png", Image::of(&load(fixture!("g-64x64.png")))),
-        (
-            "g-rgba-300x300.png",
-            Image::of(&load(fixture!("g-rgba-300x300.png"))),
-        ),
+        ("g-rgba-300x300.png", Image::of(&load(fixture!("g-rgba-300x300.png")))),
     ]
 }
 
@@ -139,17 +107,10 @@ fn derived_variants_land_near_the_turned_ones() {
     for (name, img) in cases().into_iter().take(3) {
         let (_, derived) = pdq::hash_dihedral(img.view());
         let turned = pdq::hash_turned(img.view());
-        let row: Vec<u32> = (0..8)
-            .map(|k| derived[k].distance(&turned[k].hash))
-            .collect();
+        let row: Vec<u32> = (0..8).map(|k| derived[k].distance(&turned[k].hash)).collect();
         println!("{name}: derived vs turned distance per variant {row:?}");
         for k in 0..8 {
-            assert!(
-                row[k] <= 31,
-                "{name} {}: {} bits",
-                Dihedral::ALL[k].name(),
-                row[k]
-            );
+            assert!(row[k] <= 31, "{name} {}: {} bits", Dihedral::ALL[k].name(), row[k]);
             for other in (0..8).filter(|&o| o != k) {
                 let far = derived[k].distance(&turned[other].hash);
                 assert!(
@@ -166,12 +127,7 @@ fn derived_variants_land_near_the_turned_ones() {
 #[test]
 fn hash_of_rgba_ignores_alpha() {
     let img = Image::of(&load(fixture!("chelsea.png")));
-    let rgba: Vec<u8> = img
-        .data
-        .chunks_exact(3)
-        .enumerate()
-        .flat_map(|(k, p)| [p[0], p[1], p[2], k as u8])
-        .collect();
+    let rgba: Vec<u8> = img.data.chunks_exact(3).enumerate().flat_map(|(k, p)| [p[0], p[1], p[2], k as u8]).collect();
     let view = PixelView::new(img.w as u32, img.h as u32, Layout::Rgba8, &rgba).unwrap();
     assert_eq!(pdq::hash(view), pdq::hash(img.view()));
 }
@@ -183,9 +139,7 @@ fn empty_and_tiny_images_give_the_zero_hash() {
         let view = PixelView::new(w as u32, h as u32, Layout::Grey8, &data).unwrap();
         let got = pdq::hash(view);
         assert_eq!((got.hash, got.quality), (pdq::PdqHash::ZERO, 0), "{w}x{h}");
-        assert!(pdq::hash_turned(view)
-            .iter()
-            .all(|p| p.hash == pdq::PdqHash::ZERO));
+        assert!(pdq::hash_turned(view).iter().all(|p| p.hash == pdq::PdqHash::ZERO));
         assert_eq!(pdq::hash_dihedral(view).1, [pdq::PdqHash::ZERO; 8]);
     }
 }
@@ -197,15 +151,8 @@ fn a_mirrored_or_rotated_copy_matches_its_original() {
         let listed = pdq::hash(img.view()).hash;
         for d in [Dihedral::FlipY, Dihedral::Rotate90] {
             let upload = img.turned(d);
-            let turned_best = pdq::hash_turned(upload.view())
-                .iter()
-                .map(|p| p.hash.distance(&listed))
-                .min();
-            let derived_best = pdq::hash_dihedral(upload.view())
-                .1
-                .iter()
-                .map(|h| h.distance(&listed))
-                .min();
+            let turned_best = pdq::hash_turned(upload.view()).iter().map(|p| p.hash.distance(&listed)).min();
+            let derived_best = pdq::hash_dihedral(upload.view()).1.iter().map(|h| h.distance(&listed)).min();
             println!("{name} turned by {}: best turned variant {turned_best:?} bits, best derived variant {derived_best:?} bits", d.name());
             assert_eq!(turned_best, Some(0), "{name} {}", d.name());
             assert!(derived_best.is_some_and(|b| b <= 31), "{name} {}", d.name());

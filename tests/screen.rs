@@ -6,8 +6,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use prescreen::pdq::{self, Dihedral};
 use prescreen::{
-    decode, decode_for_pdq, digest, DecodeMode, DigestKind, Error, Filter, FilterBuilder, Layout, Limits, PdqAction, Pixels, Policy, Reason,
-    Screener, Verdict,
+    decode, decode_for_pdq, digest, DecodeMode, DigestKind, Error, Filter, FilterBuilder, Layout, Limits, PdqAction,
+    Pixels, Policy, Reason, Screener, Verdict,
 };
 
 const ASTRONAUT: &[u8] = include_bytes!("conformance/images/astronaut.png");

@@ -7,8 +7,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use prescreen::pdq::{self, Dihedral};
 use prescreen::{
-    decode, resample_small, trim_uniform_borders, ExtraVariants, Filter, FilterBuilder, Layout, Limits, Pixels,
-    Policy, Preparation, Reason, Screener, Verdict,
+    decode, resample_small, trim_uniform_borders, ExtraVariants, Filter, FilterBuilder, Layout, Limits, Pixels, Policy,
+    Preparation, Reason, Screener, Verdict,
 };
 
 /// scikit-image's `chelsea` (451x300), as in the conformance set.
@@ -88,7 +88,12 @@ fn every_query_is_reported_in_order_with_its_hash() {
         .into_iter()
         .zip(Dihedral::ALL)
         .map(|(p, d)| (Preparation::AsIs, d, p))
-        .chain(pdq::hash_turned(resampled.view()).into_iter().zip(Dihedral::ALL).map(|(p, d)| (Preparation::Resampled, d, p)))
+        .chain(
+            pdq::hash_turned(resampled.view())
+                .into_iter()
+                .zip(Dihedral::ALL)
+                .map(|(p, d)| (Preparation::Resampled, d, p)),
+        )
         .collect();
     let got: Vec<_> = result.queries.iter().map(|q| (q.preparation, q.turn, q.pdq)).collect();
     assert_eq!(got, expected);

@@ -69,7 +69,12 @@ pub(crate) struct JpegFraming {
 pub(crate) fn jpeg_framing(bytes: &[u8]) -> JpegFraming {
     let (mut scans, mut bad_dc_table) = (0, false);
     let intact = |scans, bad_dc_table| JpegFraming { cut_off: false, scans, bad_dc_table, close_at: None };
-    let cut = |scans, bad_dc_table, at| JpegFraming { cut_off: true, scans, bad_dc_table, close_at: (scans > 0).then_some(at) };
+    let cut = |scans, bad_dc_table, at| JpegFraming {
+        cut_off: true,
+        scans,
+        bad_dc_table,
+        close_at: (scans > 0).then_some(at),
+    };
     let mut pos = 2; // after SOI
     loop {
         let segment = pos;
@@ -85,7 +90,7 @@ pub(crate) fn jpeg_framing(bytes: &[u8]) -> JpegFraming {
         pos += 1;
         match marker {
             0xD9 => return intact(scans, bad_dc_table), // EOI
-            0x01 | 0xD0..=0xD8 => continue, // TEM, RSTn, SOI: no length
+            0x01 | 0xD0..=0xD8 => continue,             // TEM, RSTn, SOI: no length
             0x00 => return intact(scans, bad_dc_table),
             _ => {}
         }
@@ -194,7 +199,7 @@ fn gif(bytes: &[u8]) -> Walk {
         let Some(&block) = bytes.get(pos) else { return Walk::CutOff };
         match block {
             0x3B => return Walk::Intact, // trailer
-            0x21 => pos += 2,           // extension introducer and label
+            0x21 => pos += 2,            // extension introducer and label
             0x2C => {
                 let Some(&flags) = bytes.get(pos + 9) else { return Walk::CutOff };
                 pos += 10 + colour_table_bytes(flags) + 1; // descriptor, table, LZW code size
@@ -264,7 +269,9 @@ fn pnm(bytes: &[u8]) -> Walk {
     let complete = match kind {
         b'4' => present >= width.div_ceil(8).saturating_mul(height),
         b'5' | b'6' => present >= samples.saturating_mul(if maxval < 256 { 1 } else { 2 }),
-        b'1' => bytes[raster_start.min(bytes.len())..].iter().filter(|b| matches!(b, b'0' | b'1')).count() as u64 >= samples,
+        b'1' => {
+            bytes[raster_start.min(bytes.len())..].iter().filter(|b| matches!(b, b'0' | b'1')).count() as u64 >= samples
+        }
         _ => {
             let body = &bytes[raster_start.min(bytes.len())..];
             let tokens = body.split(|b| b.is_ascii_whitespace()).filter(|t| !t.is_empty()).count();
@@ -347,7 +354,10 @@ mod tests {
         let mut two = JPEG[..JPEG.len() - 2].to_vec();
         let second = two.len();
         two.extend_from_slice(b"\xFF\xC4\x00\x10abc");
-        assert_eq!(jpeg_framing(&two), JpegFraming { cut_off: true, scans: 1, bad_dc_table: false, close_at: Some(second) });
+        assert_eq!(
+            jpeg_framing(&two),
+            JpegFraming { cut_off: true, scans: 1, bad_dc_table: false, close_at: Some(second) }
+        );
     }
 
     #[test]

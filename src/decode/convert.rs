@@ -45,9 +45,9 @@ fn drop_alpha(mut data: Vec<u8>, colours: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::{ImageBuffer, Luma, LumaA, Rgb, Rgba};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use image::{ImageBuffer, Luma, LumaA, Rgb, Rgba};
 
     #[test]
     fn alpha_is_dropped_not_composited() {

@@ -91,7 +91,12 @@ pub(crate) fn decode_reduced(bytes: &[u8], limits: &Limits) -> Result<Option<Jpe
     }
     let (out_width, out_height) = (reduced_len(width, reduction), reduced_len(height, reduction));
     if let Some(pixels) = baseline::decode(bytes, reduction)? {
-        return Ok(Some(JpegImage { pixels, orientation: orientation(&decoder), size: (width, height), reduction: reduction as u8 }));
+        return Ok(Some(JpegImage {
+            pixels,
+            orientation: orientation(&decoder),
+            size: (width, height),
+            reduction: reduction as u8,
+        }));
     }
     // Both reduced sides are at least 512, so they fit the u16 the header held.
     let requested = (out_width as u16, out_height as u16);
@@ -145,7 +150,12 @@ fn orientation(decoder: &Decoder<&[u8]>) -> u8 {
 /// kinds (progressive above all) keep what the decoder made of the data
 /// padded with zero bits. The damage is [`Damage::MissingEnd`] when every
 /// MCU arrived.
-pub(crate) fn decode_damaged(bytes: &[u8], close_at: usize, limits: &Limits, reduce: bool) -> Result<(JpegImage, Damage)> {
+pub(crate) fn decode_damaged(
+    bytes: &[u8],
+    close_at: usize,
+    limits: &Limits,
+    reduce: bool,
+) -> Result<(JpegImage, Damage)> {
     let mut kept = &bytes[..close_at.min(bytes.len())];
     while let [rest @ .., 0xFF] = kept {
         kept = rest; // the cut fell after a marker's (or a stuffed byte's) first byte
@@ -165,7 +175,11 @@ pub(crate) fn decode_damaged(bytes: &[u8], close_at: usize, limits: &Limits, red
     let damage = match arrived {
         Some((rows, all)) => {
             image.pixels.blank_rows_from(rows.div_ceil(u32::from(image.reduction)));
-            if all { Damage::MissingEnd } else { Damage::Truncated }
+            if all {
+                Damage::MissingEnd
+            } else {
+                Damage::Truncated
+            }
         }
         None => Damage::Truncated,
     };
@@ -237,7 +251,11 @@ mod tests {
             let ours = decode_full(bytes, &limits).unwrap_or_else(|e| panic!("{name}: {e}"));
             let zune = super::super::decode(bytes, &limits).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(ours.pixels.layout(), zune.pixels.layout(), "{name}");
-            assert_eq!((ours.size, ours.orientation), ((zune.pixels.width(), zune.pixels.height()), zune.orientation), "{name}");
+            assert_eq!(
+                (ours.size, ours.orientation),
+                ((zune.pixels.width(), zune.pixels.height()), zune.orientation),
+                "{name}"
+            );
             let (a, b) = (ours.pixels.view(), zune.pixels.view());
             let worst = a.data().iter().zip(b.data()).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0);
             let bits = pdq::hash(a).hash.distance(&pdq::hash(b).hash);

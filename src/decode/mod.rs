@@ -38,10 +38,10 @@ mod baseline;
 mod complete;
 mod convert;
 mod damage;
+mod jpeg;
 mod limits;
 mod partial;
 mod plausible;
-mod jpeg;
 mod scale;
 mod sniff;
 

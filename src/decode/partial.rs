@@ -78,7 +78,11 @@ fn total_rows(info: &png::Info<'_>) -> u32 {
     // with no column in the image has no rows.
     const PASSES: [(u32, u32, u32); 7] = [(0, 0, 8), (4, 0, 8), (0, 4, 8), (2, 0, 4), (0, 2, 4), (1, 0, 2), (0, 1, 2)];
     let lines = |(x, y, dy): (u32, u32, u32)| {
-        if info.width <= x { 0 } else { info.height.saturating_sub(y).div_ceil(dy) }
+        if info.width <= x {
+            0
+        } else {
+            info.height.saturating_sub(y).div_ceil(dy)
+        }
     };
     PASSES.into_iter().map(lines).sum()
 }
@@ -90,16 +94,30 @@ fn png_limits(limits: &Limits, buffer_bytes: u64) -> png::Limits {
 }
 
 /// The expanded rows as an image of the `image` crate (16-bit samples are big-endian).
-fn png_image(width: u32, height: u32, colour: png::ColorType, depth: png::BitDepth, data: Vec<u8>) -> Result<DynamicImage> {
+fn png_image(
+    width: u32,
+    height: u32,
+    colour: png::ColorType,
+    depth: png::BitDepth,
+    data: Vec<u8>,
+) -> Result<DynamicImage> {
     use png::ColorType::{Grayscale, GrayscaleAlpha, Rgb as Colour, Rgba as ColourAlpha};
     let wrong = || Error::Internal("the decoded rows do not fill the image".into());
     let image = if depth == png::BitDepth::Sixteen {
         let wide: Vec<u16> = data.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
         match colour {
-            Grayscale => DynamicImage::ImageLuma16(ImageBuffer::<Luma<u16>, _>::from_raw(width, height, wide).ok_or_else(wrong)?),
-            GrayscaleAlpha => DynamicImage::ImageLumaA16(ImageBuffer::<LumaA<u16>, _>::from_raw(width, height, wide).ok_or_else(wrong)?),
-            Colour => DynamicImage::ImageRgb16(ImageBuffer::<Rgb<u16>, _>::from_raw(width, height, wide).ok_or_else(wrong)?),
-            _ => DynamicImage::ImageRgba16(ImageBuffer::<Rgba<u16>, _>::from_raw(width, height, wide).ok_or_else(wrong)?),
+            Grayscale => {
+                DynamicImage::ImageLuma16(ImageBuffer::<Luma<u16>, _>::from_raw(width, height, wide).ok_or_else(wrong)?)
+            }
+            GrayscaleAlpha => DynamicImage::ImageLumaA16(
+                ImageBuffer::<LumaA<u16>, _>::from_raw(width, height, wide).ok_or_else(wrong)?,
+            ),
+            Colour => {
+                DynamicImage::ImageRgb16(ImageBuffer::<Rgb<u16>, _>::from_raw(width, height, wide).ok_or_else(wrong)?)
+            }
+            _ => {
+                DynamicImage::ImageRgba16(ImageBuffer::<Rgba<u16>, _>::from_raw(width, height, wide).ok_or_else(wrong)?)
+            }
         }
     } else {
         match colour {
@@ -145,7 +163,8 @@ pub(crate) fn gif(bytes: &[u8], limits: &Limits) -> Result<(DynamicImage, Damage
         return Err(Error::Truncated);
     }
     let damage = if lines < frame_height { Damage::Truncated } else { Damage::MissingEnd };
-    let image = ImageBuffer::from_raw(width, height, screen).ok_or_else(|| Error::Internal("GIF screen size".into()))?;
+    let image =
+        ImageBuffer::from_raw(width, height, screen).ok_or_else(|| Error::Internal("GIF screen size".into()))?;
     Ok((DynamicImage::ImageRgba8(image), damage))
 }
 

@@ -118,7 +118,12 @@ impl FilterBuilder {
     /// Lists an exact digest; fails with `invalid-hash` if its length is wrong for `kind`.
     pub fn add_digest(&mut self, kind: DigestKind, digest: &[u8]) -> Result<()> {
         if digest.len() != kind.len() {
-            return Err(Error::InvalidHash(format!("{} digest of {} bytes, expected {}", kind.name(), digest.len(), kind.len())));
+            return Err(Error::InvalidHash(format!(
+                "{} digest of {} bytes, expected {}",
+                kind.name(),
+                digest.len(),
+                kind.len()
+            )));
         }
         let mut padded = [0u8; 32];
         padded[..digest.len()].copy_from_slice(digest);
@@ -154,8 +159,9 @@ impl FilterBuilder {
             listed.sort_unstable();
             listed.dedup();
             let mut keys: Vec<u64> = listed.iter().map(|d| digest_key(&salt, kind, &d[..kind.len()])).collect();
-            let f = fingerprint_bits(1, section_rate)
-                .ok_or_else(|| Error::InvalidArgument(format!("false-positive rate {} needs more than 56-bit fingerprints", self.rate)))?;
+            let f = fingerprint_bits(1, section_rate).ok_or_else(|| {
+                Error::InvalidArgument(format!("false-positive rate {} needs more than 56-bit fingerprints", self.rate))
+            })?;
             sections.push(build_section(SectionKind::Digest(kind), &salt, listed.len() as u64, &mut keys, f, None)?);
         }
         if !self.pdq.is_empty() {

@@ -72,7 +72,8 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
-        let end = end.ok_or_else(|| Error::FilterMalformed(format!("field at byte {} runs past the sections", self.pos)))?;
+        let end =
+            end.ok_or_else(|| Error::FilterMalformed(format!("field at byte {} runs past the sections", self.pos)))?;
         let out = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(out)
@@ -219,7 +220,12 @@ fn parse_section(r: &mut Reader<'_>) -> Result<Section> {
     if !(1..=MAX_FINGERPRINT_BITS).contains(&fingerprint_bits) {
         return Err(malformed(format!("fingerprint width {fingerprint_bits} outside 1..={MAX_FINGERPRINT_BITS}")));
     }
-    if usize::from(arity) != ARITY || segment_log2 > MAX_SEGMENT_LOG2 || segment_count == 0 || reserved != 0 || reserved_pdq != 0 {
+    if usize::from(arity) != ARITY
+        || segment_log2 > MAX_SEGMENT_LOG2
+        || segment_count == 0
+        || reserved != 0
+        || reserved_pdq != 0
+    {
         return Err(malformed("bad array shape"));
     }
     let shape = Shape { fingerprint_bits, segment_log2, segment_count, seed };
@@ -268,7 +274,11 @@ fn signed_message(checksum: &[u8; 32]) -> Vec<u8> {
 }
 
 /// Writes a complete file; signs it when `signing_key` is given.
-pub(crate) fn write(header: &Header, sections: &[(Section, Vec<u8>)], signing_key: Option<&[u8; 32]>) -> Result<Vec<u8>> {
+pub(crate) fn write(
+    header: &Header,
+    sections: &[(Section, Vec<u8>)],
+    signing_key: Option<&[u8; 32]>,
+) -> Result<Vec<u8>> {
     if header.label.len() > MAX_LABEL {
         return Err(Error::InvalidArgument(format!("label longer than {MAX_LABEL} bytes")));
     }

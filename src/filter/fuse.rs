@@ -236,7 +236,8 @@ mod tests {
             for &k in &keys {
                 assert!(contains(&built.shape, &built.data, k), "n={n}");
             }
-            let false_hits = (0..100_000u64).filter(|&i| contains(&built.shape, &built.data, mix(i ^ 0xdead_beef_0000))).count();
+            let false_hits =
+                (0..100_000u64).filter(|&i| contains(&built.shape, &built.data, mix(i ^ 0xdead_beef_0000))).count();
             assert!(false_hits < 100, "n={n}: {false_hits} false hits, expected ~24");
         }
     }

@@ -270,7 +270,8 @@ impl<B: AsRef<[u8]>> Filter<B> {
                     fingerprint_bits: s.shape.fingerprint_bits,
                     size_bytes,
                     bits_per_listed: size_bytes as f64 * 8.0 / s.listed as f64,
-                    expected_false_match_rate: (probes as f64 * 2f64.powi(-i32::from(s.shape.fingerprint_bits))).min(1.0),
+                    expected_false_match_rate: (probes as f64 * 2f64.powi(-i32::from(s.shape.fingerprint_bits)))
+                        .min(1.0),
                     pdq: s.pdq,
                     chance_collision_rate: s.pdq.map(|p| p.chance_collision_rate(s.listed)),
                 }

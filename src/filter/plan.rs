@@ -200,7 +200,10 @@ pub(crate) fn plan(radius: u8, rate: f64, dihedral: bool, listed: u64) -> Result
                     chance: params.chance_collision_rate(listed),
                 };
                 let small_enough = f64::from(c.size) * FUSE_FACTOR <= size_limit;
-                if small_enough && c.chance < chance_limit && qualified.as_ref().is_none_or(|b| by_probes(&c, b).is_lt()) {
+                if small_enough
+                    && c.chance < chance_limit
+                    && qualified.as_ref().is_none_or(|b| by_probes(&c, b).is_lt())
+                {
                     qualified = Some(c);
                 }
                 if small_enough && least_chance.as_ref().is_none_or(|b| by_chance(&c, b).is_lt()) {
@@ -212,9 +215,11 @@ pub(crate) fn plan(radius: u8, rate: f64, dihedral: bool, listed: u64) -> Result
             }
         }
     }
-    qualified.or(least_chance).or(smallest).map(|c| (c.params, c.f)).ok_or_else(|| {
-        Error::InvalidArgument(format!("false-positive rate {rate} is out of reach at radius {radius}"))
-    })
+    qualified
+        .or(least_chance)
+        .or(smallest)
+        .map(|c| (c.params, c.f))
+        .ok_or_else(|| Error::InvalidArgument(format!("false-positive rate {rate} is out of reach at radius {radius}")))
 }
 
 /// Fewest probes, then smallest, then fewest chance collisions.

@@ -77,11 +77,7 @@ impl Centres {
 
 impl Keep for Centres {
     fn new(n: usize) -> Self {
-        Centres {
-            n,
-            next: 0,
-            wanted: Centres::output(0, n),
-        }
+        Centres { n, next: 0, wanted: Centres::output(0, n) }
     }
     fn width(_n: usize) -> usize {
         64
@@ -117,14 +113,7 @@ fn divide(sums: &[f32], count: usize, output: &mut [f32], rows: Range<usize>) {
 /// once per row: with one copy of this function per [`Keep`], the
 /// size-optimised wasm build stopped inlining its iterator adapters and the
 /// blur took twice as long.
-fn box_down(
-    input: &[f32],
-    output: &mut [f32],
-    cols: usize,
-    w: usize,
-    keep: &mut dyn Keep,
-    sums: &mut Vec<f32>,
-) {
+fn box_down(input: &[f32], output: &mut [f32], cols: usize, w: usize, keep: &mut dyn Keep, sums: &mut Vec<f32>) {
     let rows = input.len() / cols;
     let [p1, p2, p3, p4] = phases(rows, w);
     sums.clear();
@@ -258,10 +247,7 @@ fn box_along<K: Keep>(input: &[f32], output: &mut [f32], cols: usize, w: usize) 
         );
         r += LANES;
     }
-    for (src, dst) in input[rows4 * cols..]
-        .chunks_exact(cols)
-        .zip(output[rows4 * width..].chunks_exact_mut(width))
-    {
+    for (src, dst) in input[rows4 * cols..].chunks_exact(cols).zip(output[rows4 * width..].chunks_exact_mut(width)) {
         box_lanes::<f32, K>(src, dst, cols, w, cols, width);
     }
 }
@@ -359,10 +345,7 @@ mod tests {
                 let mut out = vec![0f32; n];
                 box_contiguous(&input, &mut out, w);
                 for (got, want) in out.iter().zip(naive_mean(&input, w)) {
-                    assert!(
-                        (*got as f64 - want).abs() < 1e-4,
-                        "n={n} w={w}: {got} vs {want}"
-                    );
+                    assert!((*got as f64 - want).abs() < 1e-4, "n={n} w={w}: {got} vs {want}");
                 }
             }
         }
@@ -370,9 +353,7 @@ mod tests {
 
     /// A plane whose neighbouring values sum and divide with rounding.
     fn test_plane(rows: usize, cols: usize) -> Vec<f32> {
-        (0..rows * cols)
-            .map(|k| ((k * 7919) % 256) as f32 * 0.37)
-            .collect()
+        (0..rows * cols).map(|k| ((k * 7919) % 256) as f32 * 0.37).collect()
     }
 
     fn column(plane: &[f32], cols: usize, c: usize) -> Vec<f32> {
@@ -407,22 +388,11 @@ mod tests {
         let plane = test_plane(rows, cols);
         for w in 1..=6 {
             let mut by_columns = vec![0f32; K::width(rows) * cols];
-            box_down(
-                &plane,
-                &mut by_columns,
-                cols,
-                w,
-                &mut K::new(rows),
-                &mut Vec::new(),
-            );
+            box_down(&plane, &mut by_columns, cols, w, &mut K::new(rows), &mut Vec::new());
             for c in 0..cols {
                 let mut out = vec![0f32; rows];
                 box_contiguous(&column(&plane, cols, c), &mut out, w);
-                assert_eq!(
-                    bits(&column(&by_columns, cols, c)),
-                    bits(&pick(&out)),
-                    "w={w} c={c}"
-                );
+                assert_eq!(bits(&column(&by_columns, cols, c)), bits(&pick(&out)), "w={w} c={c}");
             }
         }
     }
@@ -477,43 +447,24 @@ mod tests {
                 }
             }
         }
-        (0..64 * 64)
-            .map(|k| blurred[centre(k / 64, rows) * cols + centre(k % 64, cols)])
-            .collect()
+        (0..64 * 64).map(|k| blurred[centre(k / 64, rows) * cols + centre(k % 64, cols)]).collect()
     }
 
     #[test]
     fn downsample_equals_the_scalar_passes_bit_for_bit() {
         // Windows 1 to 4, square and not, sides under and over 64, row
         // counts that are and are not multiples of four.
-        let sizes = [
-            (5, 5),
-            (7, 12),
-            (63, 130),
-            (130, 63),
-            (300, 141),
-            (257, 384),
-            (512, 385),
-            (511, 509),
-            (512, 512),
-        ];
+        let sizes = [(5, 5), (7, 12), (63, 130), (130, 63), (300, 141), (257, 384), (512, 385), (511, 509), (512, 512)];
         let mut scratch = BlurScratch::default();
         for (rows, cols) in sizes {
             let plane = test_plane(rows, cols);
             let got = downsample(&mut plane.clone(), cols, &mut scratch);
-            assert_eq!(
-                bits(&got),
-                bits(&reference_downsample(&plane, cols)),
-                "{rows}x{cols}"
-            );
+            assert_eq!(bits(&got), bits(&reference_downsample(&plane, cols)), "{rows}x{cols}");
         }
     }
 
     #[test]
     fn windows() {
-        assert_eq!(
-            (window(5), window(128), window(129), window(512)),
-            (1, 1, 2, 4)
-        );
+        assert_eq!((window(5), window(128), window(129), window(512)), (1, 1, 2, 4));
     }
 }

@@ -102,19 +102,12 @@ mod tests {
         // The rows of D are orthonormal, so the product of row 2 (down the
         // image) and row 4 (across it) lands on B[2][4] alone.
         let d = matrix();
-        let a: [f32; 4096] =
-            std::array::from_fn(|k| d[2 * 64 + k / 64] * d[4 * 64 + k % 64] * 1000.0);
+        let a: [f32; 4096] = std::array::from_fn(|k| d[2 * 64 + k / 64] * d[4 * 64 + k % 64] * 1000.0);
         let b = dct16(&a);
         let (arg, max) =
-            b.iter().enumerate().fold(
-                (0, 0f32),
-                |m, (k, &v)| if v.abs() > m.1 { (k, v.abs()) } else { m },
-            );
+            b.iter().enumerate().fold((0, 0f32), |m, (k, &v)| if v.abs() > m.1 { (k, v.abs()) } else { m });
         assert_eq!(arg, 2 * 16 + 4);
         assert!((max - 1000.0).abs() < 0.1, "{max}");
-        assert!(b
-            .iter()
-            .enumerate()
-            .all(|(k, v)| k == arg || v.abs() < 0.01));
+        assert!(b.iter().enumerate().all(|(k, v)| k == arg || v.abs() < 0.01));
     }
 }

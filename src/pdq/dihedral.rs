@@ -51,10 +51,7 @@ impl Dihedral {
 
     /// Whether this turn swaps width and height.
     pub fn transposes(self) -> bool {
-        matches!(
-            self,
-            Dihedral::Rotate90 | Dihedral::Rotate270 | Dihedral::FlipPlus1 | Dihedral::FlipMinus1
-        )
+        matches!(self, Dihedral::Rotate90 | Dihedral::Rotate270 | Dihedral::FlipPlus1 | Dihedral::FlipMinus1)
     }
 
     /// Where pixel (`x`, `y`) of the turned image comes from in a `width` x
@@ -125,28 +122,13 @@ mod tests {
         let g = vec![vec![1, 2, 3], vec![4, 5, 6]];
         let rows = |d| turn(&g, d);
         assert_eq!(rows(Dihedral::Original), g);
-        assert_eq!(
-            rows(Dihedral::Rotate90),
-            vec![vec![3, 6], vec![2, 5], vec![1, 4]]
-        );
-        assert_eq!(
-            rows(Dihedral::Rotate180),
-            vec![vec![6, 5, 4], vec![3, 2, 1]]
-        );
-        assert_eq!(
-            rows(Dihedral::Rotate270),
-            vec![vec![4, 1], vec![5, 2], vec![6, 3]]
-        );
+        assert_eq!(rows(Dihedral::Rotate90), vec![vec![3, 6], vec![2, 5], vec![1, 4]]);
+        assert_eq!(rows(Dihedral::Rotate180), vec![vec![6, 5, 4], vec![3, 2, 1]]);
+        assert_eq!(rows(Dihedral::Rotate270), vec![vec![4, 1], vec![5, 2], vec![6, 3]]);
         assert_eq!(rows(Dihedral::FlipX), vec![vec![4, 5, 6], vec![1, 2, 3]]);
         assert_eq!(rows(Dihedral::FlipY), vec![vec![3, 2, 1], vec![6, 5, 4]]);
-        assert_eq!(
-            rows(Dihedral::FlipPlus1),
-            vec![vec![1, 4], vec![2, 5], vec![3, 6]]
-        );
-        assert_eq!(
-            rows(Dihedral::FlipMinus1),
-            vec![vec![6, 3], vec![5, 2], vec![4, 1]]
-        );
+        assert_eq!(rows(Dihedral::FlipPlus1), vec![vec![1, 4], vec![2, 5], vec![3, 6]]);
+        assert_eq!(rows(Dihedral::FlipMinus1), vec![vec![6, 3], vec![5, 2], vec![4, 1]]);
     }
 
     #[test]

@@ -33,11 +33,7 @@ impl PdqHash {
 
     /// The Hamming distance: how many of the 256 bits differ.
     pub fn distance(&self, other: &PdqHash) -> u32 {
-        self.0
-            .iter()
-            .zip(other.0.iter())
-            .map(|(a, b)| (a ^ b).count_ones())
-            .sum()
+        self.0.iter().zip(other.0.iter()).map(|(a, b)| (a ^ b).count_ones()).sum()
     }
 
     /// Bit `k` (`k = row * 16 + column` of the 16x16 DCT).
@@ -89,10 +85,7 @@ mod tests {
         assert_eq!(h.to_hex(), SAMPLE);
         assert_eq!(h.to_string(), SAMPLE);
         assert_eq!(PdqHash::from_hex(&SAMPLE.to_uppercase()).unwrap(), h);
-        assert_eq!(
-            PdqHash::from_hex(&SAMPLE[1..]).unwrap_err().code(),
-            "invalid-hash"
-        );
+        assert_eq!(PdqHash::from_hex(&SAMPLE[1..]).unwrap_err().code(), "invalid-hash");
     }
 
     #[test]

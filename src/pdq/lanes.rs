@@ -24,8 +24,7 @@ mod raw {
     use core::arch::wasm32::*;
     pub(super) type V = v128;
     pub(super) use core::arch::wasm32::{
-        f32x4_add as add, f32x4_div as div, f32x4_mul as mul, f32x4_splat as splat,
-        f32x4_sub as sub,
+        f32x4_add as add, f32x4_div as div, f32x4_mul as mul, f32x4_splat as splat, f32x4_sub as sub,
     };
     /// SAFETY: `p` must point to 4 readable f32 (no alignment needed).
     #[inline(always)]
@@ -72,10 +71,7 @@ mod raw {
 }
 
 /// Anywhere else (and wasm32 without `simd128`): four scalars.
-#[cfg(not(any(
-    all(target_arch = "wasm32", target_feature = "simd128"),
-    target_arch = "x86_64"
-)))]
+#[cfg(not(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64")))]
 mod raw {
     pub(super) type V = [f32; 4];
     #[inline(always)]
@@ -142,12 +138,7 @@ impl F32x4 {
     /// Lanes `s[at]`, `s[at + stride]`, `s[at + 2 * stride]`, `s[at + 3 * stride]`.
     #[inline(always)]
     pub(crate) fn gather(s: &[f32], at: usize, stride: usize) -> F32x4 {
-        let v = [
-            s[at],
-            s[at + stride],
-            s[at + 2 * stride],
-            s[at + 3 * stride],
-        ];
+        let v = [s[at], s[at + stride], s[at + 2 * stride], s[at + 3 * stride]];
         F32x4::load(&v, 0)
     }
 
@@ -181,9 +172,7 @@ operator!(Div, div);
 
 /// One sample of a box filter: a single f32, or four in [`F32x4`] lanes
 /// that lie `stride` apart (the same column of four rows).
-pub(crate) trait Lane:
-    Copy + Add<Output = Self> + Sub<Output = Self> + Div<Output = Self>
-{
+pub(crate) trait Lane: Copy + Add<Output = Self> + Sub<Output = Self> + Div<Output = Self> {
     /// Every lane `x`.
     fn splat(x: f32) -> Self;
     /// The sample at `s[at]` (lanes `stride` apart); panics when out of range.
@@ -241,12 +230,8 @@ mod tests {
         let b = [0.7f32, 1.1e-3, 255.0, 3.0];
         let (va, vb) = (F32x4::load(&a, 0), F32x4::load(&b, 0));
         type Op = fn(f32, f32) -> f32;
-        let ops: [(F32x4, Op); 4] = [
-            (va + vb, |x, y| x + y),
-            (va - vb, |x, y| x - y),
-            (va * vb, |x, y| x * y),
-            (va / vb, |x, y| x / y),
-        ];
+        let ops: [(F32x4, Op); 4] =
+            [(va + vb, |x, y| x + y), (va - vb, |x, y| x - y), (va * vb, |x, y| x * y), (va / vb, |x, y| x / y)];
         for (got, op) in ops {
             let want: Vec<u32> = (0..4).map(|k| op(a[k], b[k]).to_bits()).collect();
             assert_eq!(lanes(got).map(f32::to_bits).to_vec(), want);

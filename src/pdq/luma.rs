@@ -42,13 +42,7 @@ mod tests {
         let mut out = Vec::new();
         fill(&view, &Sampling::new(&view, Dihedral::Original), &mut out);
         let expect0 = 0.299f32 * 10.0 + 0.587f32 * 200.0 + 0.114f32 * 30.0;
-        assert_eq!(
-            out,
-            vec![
-                expect0,
-                0.299f32 * 255.0 + 0.587f32 * 255.0 + 0.114f32 * 255.0
-            ]
-        );
+        assert_eq!(out, vec![expect0, 0.299f32 * 255.0 + 0.587f32 * 255.0 + 0.114f32 * 255.0]);
 
         let grey = [7u8, 250];
         let view = PixelView::new(1, 2, Layout::Grey8, &grey).unwrap();
@@ -74,11 +68,7 @@ mod tests {
                         let at = row.wrapping_add(col);
                         let want = match layout {
                             Layout::Grey8 => data[at] as f32,
-                            _ => {
-                                R * data[at] as f32
-                                    + G * data[at + 1] as f32
-                                    + B * data[at + 2] as f32
-                            }
+                            _ => R * data[at] as f32 + G * data[at + 1] as f32 + B * data[at + 2] as f32,
                         };
                         assert_eq!(out[k].to_bits(), want.to_bits(), "{turn:?} {k}");
                         k += 1;

@@ -20,10 +20,7 @@ pub struct Pdq {
 
 impl Pdq {
     /// What the reference gives an image under 5 pixels on a side.
-    const TOO_SMALL: Pdq = Pdq {
-        hash: PdqHash::ZERO,
-        quality: 0,
-    };
+    const TOO_SMALL: Pdq = Pdq { hash: PdqHash::ZERO, quality: 0 };
 }
 
 /// Whether a 64x64 luma plane goes straight to the DCT (the reference's plain
@@ -44,12 +41,7 @@ struct Workspace {
 impl Workspace {
     /// Steps 2-8 on `image` turned by `turn`: the 16x16 DCT and the quality,
     /// or `None` when the plane is under 5 pixels on a side.
-    fn dct(
-        &mut self,
-        image: &PixelView<'_>,
-        turn: Dihedral,
-        blur64: Blur64,
-    ) -> Option<([f32; 256], u8)> {
+    fn dct(&mut self, image: &PixelView<'_>, turn: Dihedral, blur64: Blur64) -> Option<([f32; 256], u8)> {
         if image.width() == 0 || image.height() == 0 {
             return None;
         }
@@ -74,10 +66,7 @@ impl Workspace {
 /// with quality 0, as the reference does.
 pub fn hash(image: PixelView<'_>) -> Pdq {
     match Workspace::default().dct(&image, Dihedral::Original, Blur64::Skip) {
-        Some((dct, quality)) => Pdq {
-            hash: PdqHash::from_dct(&dct),
-            quality,
-        },
+        Some((dct, quality)) => Pdq { hash: PdqHash::from_dct(&dct), quality },
         None => Pdq::TOO_SMALL,
     }
 }
@@ -94,13 +83,7 @@ pub fn hash_dihedral(image: PixelView<'_>) -> (Pdq, [PdqHash; 8]) {
     match Workspace::default().dct(&image, Dihedral::Original, Blur64::Apply) {
         Some((dct, quality)) => {
             let variants = Dihedral::ALL.map(|d| PdqHash::from_dct(&d.derive_dct(&dct)));
-            (
-                Pdq {
-                    hash: variants[0],
-                    quality,
-                },
-                variants,
-            )
+            (Pdq { hash: variants[0], quality }, variants)
         }
         None => (Pdq::TOO_SMALL, [PdqHash::ZERO; 8]),
     }
@@ -114,10 +97,7 @@ pub fn hash_dihedral(image: PixelView<'_>) -> (Pdq, [PdqHash; 8]) {
 pub fn hash_turned(image: PixelView<'_>) -> [Pdq; 8] {
     let mut ws = Workspace::default();
     Dihedral::ALL.map(|turn| match ws.dct(&image, turn, Blur64::Skip) {
-        Some((dct, quality)) => Pdq {
-            hash: PdqHash::from_dct(&dct),
-            quality,
-        },
+        Some((dct, quality)) => Pdq { hash: PdqHash::from_dct(&dct), quality },
         None => Pdq::TOO_SMALL,
     })
 }

@@ -35,22 +35,13 @@ impl Sampling {
         // The turned image's sides.
         let (tw, th) = if turn.transposes() { (h, w) } else { (w, h) };
         let resized = tw > PRE_RESIZE || th > PRE_RESIZE;
-        let (cols, rows) = if resized {
-            (PRE_RESIZE, PRE_RESIZE)
-        } else {
-            (tw, th)
-        };
+        let (cols, rows) = if resized { (PRE_RESIZE, PRE_RESIZE) } else { (tw, th) };
         let pick = |i: usize, len: usize| if resized { i * len / PRE_RESIZE } else { i };
         let offset = |tx: usize, ty: usize| {
             let (sx, sy) = turn.source_of(tx, ty, w, h);
             sy * stride + sx * bpp
         };
-        let mut s = Sampling {
-            rows,
-            cols,
-            row_offsets: [0; PRE_RESIZE],
-            col_offsets: [0; PRE_RESIZE],
-        };
+        let mut s = Sampling { rows, cols, row_offsets: [0; PRE_RESIZE], col_offsets: [0; PRE_RESIZE] };
         // source_of is affine with each source coordinate depending on tx or
         // on ty alone, so the offset splits into a row part and a column part.
         let origin = offset(0, 0);
@@ -73,24 +64,13 @@ mod tests {
         let data = vec![0u8; (w * h * 3) as usize];
         let view = PixelView::new(w, h, Layout::Rgb8, &data).unwrap();
         let s = Sampling::new(&view, turn);
-        let (tw, th) = if turn.transposes() {
-            (h as usize, w as usize)
-        } else {
-            (w as usize, h as usize)
-        };
+        let (tw, th) = if turn.transposes() { (h as usize, w as usize) } else { (w as usize, h as usize) };
         for y in 0..s.rows {
             for x in 0..s.cols {
                 let resized = tw > 512 || th > 512;
-                let (ty, tx) = if resized {
-                    (y * th / 512, x * tw / 512)
-                } else {
-                    (y, x)
-                };
+                let (ty, tx) = if resized { (y * th / 512, x * tw / 512) } else { (y, x) };
                 let (sx, sy) = turn.source_of(tx, ty, w as usize, h as usize);
-                assert_eq!(
-                    s.row_offsets[y].wrapping_add(s.col_offsets[x]),
-                    (sy * w as usize + sx) * 3
-                );
+                assert_eq!(s.row_offsets[y].wrapping_add(s.col_offsets[x]), (sy * w as usize + sx) * 3);
             }
         }
     }

@@ -27,19 +27,11 @@ pub struct LumaPlane {
 pub fn luma_plane(image: PixelView<'_>) -> LumaPlane {
     let mut data = Vec::new();
     if image.width() == 0 || image.height() == 0 {
-        return LumaPlane {
-            rows: 0,
-            cols: 0,
-            data,
-        };
+        return LumaPlane { rows: 0, cols: 0, data };
     }
     let map = Sampling::new(&image, Dihedral::Original);
     luma::fill(&image, &map, &mut data);
-    LumaPlane {
-        rows: map.rows,
-        cols: map.cols,
-        data,
-    }
+    LumaPlane { rows: map.rows, cols: map.cols, data }
 }
 
 /// Steps 5 and 6: blur and decimate to 64x64 (`plane` serves as a buffer and
@@ -52,19 +44,12 @@ pub fn downsample(plane: &mut LumaPlane) -> Option<[f32; 4096]> {
     if plane.rows == 64 && plane.cols == 64 {
         return Some(std::array::from_fn(|k| plane.data[k]));
     }
-    Some(blur::downsample(
-        &mut plane.data,
-        plane.cols,
-        &mut BlurScratch::default(),
-    ))
+    Some(blur::downsample(&mut plane.data, plane.cols, &mut BlurScratch::default()))
 }
 
 /// Steps 7-9: quality, the 16x16 DCT and the median threshold.
 pub fn dct_and_bits(buffer: &[f32; 4096]) -> Pdq {
-    Pdq {
-        hash: PdqHash::from_dct(&dct::dct16(buffer)),
-        quality: quality(buffer),
-    }
+    Pdq { hash: PdqHash::from_dct(&dct::dct16(buffer)), quality: quality(buffer) }
 }
 
 /// The 16x64 DCT matrix (row-major) every hash uses; exposed so that tests

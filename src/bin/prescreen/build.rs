@@ -163,7 +163,10 @@ fn print_summary(path: &Path, info: &FilterInfo, inputs: &Inputs, json: bool) {
         let name = s.kind.name();
         let inputs = input_count(name);
         let duplicates = inputs as u64 - s.listed.min(inputs as u64);
-        print!("  {name}: {} listed ({duplicates} duplicates), {:.1} bits per listed hash", s.listed, s.bits_per_listed);
+        print!(
+            "  {name}: {} listed ({duplicates} duplicates), {:.1} bits per listed hash",
+            s.listed, s.bits_per_listed
+        );
         if let Some(p) = s.pdq {
             print!(
                 ", radius {}, {} chunks (widths {:?}, per-chunk radii {:?}), {}, {} probes per query, {}-bit fingerprints",

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use prescreen::{
-    DecodeMode, ExtraVariants, Json, Limits, PdqAction, Policy, Reason, Screener, Screening, UnscreenableAction, Verdict,
+    DecodeMode, ExtraVariants, Json, Limits, PdqAction, Policy, Reason, Screener, Screening, UnscreenableAction,
+    Verdict,
 };
 use rayon::prelude::*;
 

@@ -84,7 +84,9 @@ pub fn to_value(json: &prescreen::Json) -> serde_json::Value {
         Json::Bool(b) => Value::Bool(*b),
         Json::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, |n| {
             // Whole numbers print as integers, as the core writes them.
-            n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map_or(Value::Number(n), |f| Value::from(f as i64))
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                .map_or(Value::Number(n), |f| Value::from(f as i64))
         }),
         Json::String(s) => Value::String(s.clone()),
         Json::Array(items) => Value::Array(items.iter().map(to_value).collect()),

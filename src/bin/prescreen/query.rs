@@ -59,8 +59,13 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     }
     let mut matched = false;
     for (i, (kind, hash)) in queries.iter().enumerate() {
-        let hit = query(&filter, kind, hash)
-            .map_err(|e| if from_stdin { CliError(format!("stdin query {}: {}", i + 1, e.0)) } else { e })?;
+        let hit = query(&filter, kind, hash).map_err(|e| {
+            if from_stdin {
+                CliError(format!("stdin query {}: {}", i + 1, e.0))
+            } else {
+                e
+            }
+        })?;
         matched |= hit;
         if args.json {
             println!("{}", json!({"kind": kind, "hash": hash.to_ascii_lowercase(), "match": hit}));

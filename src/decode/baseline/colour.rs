@@ -105,9 +105,5 @@ fn ycbcr_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
     let y = (i32::from(y) << FRACTION) + (1 << (FRACTION - 1));
     let (cb, cr) = (i32::from(cb) - 128, i32::from(cr) - 128);
     let channel = |v: i32| (v >> FRACTION).clamp(0, 255) as u8;
-    [
-        channel(y + CR_R * cr),
-        channel(y - CB_G * cb - CR_G * cr),
-        channel(y + CB_B * cb),
-    ]
+    [channel(y + CR_R * cr), channel(y - CB_G * cb - CR_G * cr), channel(y + CB_B * cb)]
 }

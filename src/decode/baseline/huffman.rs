@@ -328,7 +328,11 @@ mod tests {
         while bits.len() % 8 != 0 {
             bits.push('1');
         }
-        let bytes: Vec<u8> = bits.as_bytes().chunks(8).map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 2).unwrap()).collect();
+        let bytes: Vec<u8> = bits
+            .as_bytes()
+            .chunks(8)
+            .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 2).unwrap())
+            .collect();
         // Stuff each 0xFF as the encoder would.
         let stuffed: Vec<u8> = bytes.iter().flat_map(|&b| if b == 0xFF { vec![0xFF, 0] } else { vec![b] }).collect();
         let mut reader = BitReader::new(&stuffed);

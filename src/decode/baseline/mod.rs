@@ -101,7 +101,10 @@ mod tests {
         ("fallback-progressive", include_bytes!("../../../tests/decode/baseline/fallback-progressive.jpg")),
         ("fallback-411", include_bytes!("../../../tests/decode/baseline/fallback-411.jpg")),
         ("fallback-rgb", include_bytes!("../../../tests/decode/baseline/fallback-rgb.jpg")),
-        ("astronaut-q70-progressive", include_bytes!("../../../tests/conformance/images/astronaut-q70-progressive.jpg")),
+        (
+            "astronaut-q70-progressive",
+            include_bytes!("../../../tests/conformance/images/astronaut-q70-progressive.jpg"),
+        ),
         ("cmyk", include_bytes!("../../../tests/decode/cmyk.jpg")),
     ];
 
@@ -110,7 +113,8 @@ mod tests {
         let mut decoder = jpeg_decoder::Decoder::new(bytes);
         decoder.read_info().unwrap();
         let info = decoder.info().unwrap();
-        let want = (u32::from(info.width).div_ceil(reduction) as u16, u32::from(info.height).div_ceil(reduction) as u16);
+        let want =
+            (u32::from(info.width).div_ceil(reduction) as u16, u32::from(info.height).div_ceil(reduction) as u16);
         assert_eq!(decoder.scale(want.0, want.1).unwrap(), want);
         (u32::from(want.0), u32::from(want.1), decoder.decode().unwrap())
     }

@@ -32,11 +32,8 @@ pub(super) fn decode(frame: &Baseline<'_>, reduction: usize) -> Result<Vec<Plane
             Plane { data: vec![0; stride * mcus_y * c.v * side], stride }
         })
         .collect();
-    let quant: Vec<[i32; 4]> = frame
-        .components
-        .iter()
-        .map(|c| [0, 1, 8, 9].map(|natural| i32::from(c.quant[natural])))
-        .collect();
+    let quant: Vec<[i32; 4]> =
+        frame.components.iter().map(|c| [0, 1, 8, 9].map(|natural| i32::from(c.quant[natural]))).collect();
     let complete = walk(frame, |i, block_x, block_y, coefficients| {
         let plane = &mut planes[i];
         let at = block_y * side * plane.stride + block_x * side;
@@ -78,11 +75,8 @@ fn mcus(frame: &Baseline<'_>) -> (usize, usize) {
 #[inline(always)]
 fn walk(frame: &Baseline<'_>, mut block: impl FnMut(usize, usize, usize, &[i16; KEPT])) -> Result<usize> {
     let (mcus_x, mcus_y) = mcus(frame);
-    let tables = frame
-        .components
-        .iter()
-        .map(|c| Ok((table(frame, c.dc)?, table(frame, c.ac)?)))
-        .collect::<Result<Vec<_>>>()?;
+    let tables =
+        frame.components.iter().map(|c| Ok((table(frame, c.dc)?, table(frame, c.ac)?))).collect::<Result<Vec<_>>>()?;
     let mut reader = BitReader::new(frame.scan);
     let mut predictors = [0i16; 3];
     let mut eob_run = 0u32;

@@ -10,8 +10,8 @@ use super::huffman::HuffmanTable;
 /// The natural (row-major) index of each zig-zag position.
 pub(super) const ZIGZAG: [u8; 64] = [
     0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21,
-    28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61,
-    54, 47, 55, 62, 63,
+    28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54,
+    47, 55, 62, 63,
 ];
 
 /// One colour component of the frame, with the tables its scan uses.
@@ -171,8 +171,11 @@ fn parse_quant(mut body: &[u8], quant: &mut [Option<[u16; 64]>; 4]) -> Option<()
         }
         let mut table = [0u16; 64];
         for (k, &natural) in ZIGZAG.iter().enumerate() {
-            table[usize::from(natural)] =
-                if wide == 1 { u16::from_be_bytes([entries[2 * k], entries[2 * k + 1]]) } else { u16::from(entries[k]) };
+            table[usize::from(natural)] = if wide == 1 {
+                u16::from_be_bytes([entries[2 * k], entries[2 * k + 1]])
+            } else {
+                u16::from(entries[k])
+            };
         }
         if table.contains(&0) {
             return None;

@@ -104,7 +104,9 @@ fn static_file(root: &Path, relative: &str) -> Reply {
 /// Every stored upload (or only those matching now), oldest first.
 fn uploads_reply(state: &State, matching_only: bool) -> Reply {
     match state.store.db.list(matching_only) {
-        Ok(records) => reply::json(200, &Value::Array(records.iter().map(|r| r.to_json(state.screener.policy())).collect())),
+        Ok(records) => {
+            reply::json(200, &Value::Array(records.iter().map(|r| r.to_json(state.screener.policy())).collect()))
+        }
         Err(e) => reply::error(500, "store", &e.to_string(), false),
     }
 }

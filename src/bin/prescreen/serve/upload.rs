@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
+use crate::output::to_value;
 use hyper::body::Incoming;
 use hyper::Request;
 use prescreen::{hex, Screening, Verdict};
-use crate::output::to_value;
 use serde_json::{json, Value};
 
 use super::body::{self, BodyError, BodyLimits};

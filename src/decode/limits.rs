@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 /// | `max_pixels` | 2^27 = 134,217,728 (128 Mi pixels) |
 /// | `max_alloc` | 1 GiB |
 /// | `max_scans` | 100 |
+/// | `max_ancillary` | 16 MiB |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest input file accepted for decoding, in bytes.
@@ -35,6 +36,11 @@ pub struct Limits {
     /// JPEG passes over the whole image again, so the count bounds the
     /// decoding work; encoders write 1 (sequential) to about 12. By default, 100.
     pub max_scans: u32,
+    /// Largest memory a decoder may take for what it reads before the
+    /// pixels: colour profiles, text and metadata chunks, which a PNG keeps
+    /// compressed (a 0.5 MB file held a 512 MB ICC profile). No real
+    /// profile or text comes near it. By default, 16 MiB.
+    pub max_ancillary: u64,
 }
 
 impl Default for Limits {
@@ -46,6 +52,7 @@ impl Default for Limits {
             max_pixels: 1 << 27,
             max_alloc: 1 << 30,
             max_scans: 100,
+            max_ancillary: 16 << 20,
         }
     }
 }
@@ -60,6 +67,7 @@ impl Limits {
             max_pixels: u64::MAX,
             max_alloc: u64::MAX,
             max_scans: u32::MAX,
+            max_ancillary: u64::MAX,
         }
     }
 
@@ -86,6 +94,14 @@ impl Limits {
     /// The limits handed to the `image` crate's decoder, whose working
     /// memory may use what the output buffer leaves of `max_alloc`. The
     /// dimensions are left to [`Limits::check_image`], which names the value.
+    /// The limits a decoder opens a file with: it reads the ancillary data
+    /// (ICC profile, text, metadata) then, within `max_ancillary`.
+    pub(crate) fn for_opening(&self) -> image::Limits {
+        let mut limits = image::Limits::no_limits();
+        limits.max_alloc = Some(self.max_ancillary.min(self.max_alloc));
+        limits
+    }
+
     pub(crate) fn for_decoder(&self, buffer_bytes: u64) -> image::Limits {
         let mut limits = image::Limits::no_limits();
         limits.max_alloc = Some(self.max_alloc.saturating_sub(buffer_bytes));

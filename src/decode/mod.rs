@@ -258,8 +258,9 @@ fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixel
             if let Some((width, height)) = plausible::png_dimensions(bytes) {
                 limits.check_image(width, height, 0)?;
             }
-            // The PNG decoder reads metadata chunks while opening: bound them from the start.
-            let opened = PngDecoder::with_limits(cursor, limits.for_decoder(0));
+            // The PNG decoder inflates metadata chunks (iCCP, zTXt, iTXt)
+            // while opening: they get the small ancillary budget.
+            let opened = PngDecoder::with_limits(cursor, limits.for_opening());
             decode_with(opened, format, bytes, limits)
         }
         Format::Gif => decode_with(GifDecoder::new(cursor), format, bytes, limits),

@@ -18,7 +18,9 @@ use crate::error::{Error, Result};
 /// or the strict decoder found, refined to [`Damage::Truncated`] when rows
 /// are missing. `Err(Error::Truncated)` when not one row arrived.
 pub(crate) fn png(bytes: &[u8], limits: &Limits, damage: Damage) -> Result<(DynamicImage, Damage)> {
-    let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), png_limits(limits, 0));
+    // Metadata chunks are inflated while the header is read: the ancillary budget.
+    let ancillary = usize::try_from(limits.max_ancillary.min(limits.max_alloc)).unwrap_or(usize::MAX);
+    let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: ancillary });
     decoder.ignore_checksums(true);
     decoder.set_transformations(png::Transformations::EXPAND);
     // No row at all: a cut-off file is truncated, a whole one corrupt.
@@ -85,12 +87,6 @@ fn total_rows(info: &png::Info<'_>) -> u32 {
         }
     };
     PASSES.into_iter().map(lines).sum()
-}
-
-/// The `png` crate's allocation limit: what `limits` leaves after `buffer_bytes`.
-fn png_limits(limits: &Limits, buffer_bytes: u64) -> png::Limits {
-    let bytes = limits.max_alloc.saturating_sub(buffer_bytes);
-    png::Limits { bytes: usize::try_from(bytes).unwrap_or(usize::MAX) }
 }
 
 /// The expanded rows as an image of the `image` crate (16-bit samples are big-endian).

@@ -146,13 +146,15 @@ impl Budget {
 }
 
 /// The default decode budget: half the machine's physical memory (from
-/// `/proc/meminfo`), or 2 GiB where that cannot be read.
+/// `/proc/meminfo`), at most 2 GiB, which holds the largest decode the
+/// default limits admit (a 1.95 GB estimate) while keeping eight concurrent
+/// decompression bombs near one bomb's peak (1.3 GB, docs/BENCHMARKS.md).
 pub fn default_memory_budget() -> u64 {
     let total_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
         let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
         line.split_whitespace().nth(1)?.parse::<u64>().ok()
     });
-    total_kib.map_or(2 << 30, |kib| kib * 1024 / 2)
+    total_kib.map_or(2 << 30, |kib| (kib * 1024 / 2).min(2 << 30))
 }
 
 /// Parses a byte count with an optional K, M or G suffix (powers of 1024).

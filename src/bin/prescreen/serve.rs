@@ -84,7 +84,7 @@ pub struct Args {
     #[arg(long)]
     workers: Option<usize>,
     /// Memory decoding and request bodies may take together (K, M, G
-    /// suffixes). By default, half the machine's memory.
+    /// suffixes). By default, half the machine's memory, at most 2 GiB.
     #[arg(long, value_parser = budget::parse_bytes)]
     memory_budget: Option<u64>,
     /// Seconds a request waits for room in the budget before it gets 503 busy.

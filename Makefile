@@ -107,7 +107,7 @@ demo: setup wasm-pkg cli
 	@echo "prescreen demo: open http://$(DEMO_ADDR)/ (Ctrl-C stops it)"
 	$(TARGET_DIR)/release/prescreen serve --addr $(DEMO_ADDR)
 
-# The evaluation (issue 6): rewrites docs/EVALUATION.md and docs/eval/ (about
+# The evaluation: rewrites docs/EVALUATION.md and docs/eval/ (about
 # 20 minutes on 2 shared cores; not part of `make test`).
 eval: setup cli
 	python3 eval/run.py full

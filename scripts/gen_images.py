@@ -69,7 +69,7 @@ def test(out):
     (out / "corrupt.jpg").write_bytes(good[:2] + bytes(range(256)) * 8)
     save(scene(501, 1600, 1004), out / "photo-1600x1004.jpg", format="JPEG", quality=90)
     save(scene(502, 4000, 3000), out / "photo-12mp.jpg", format="JPEG", quality=90)
-    # The browser decoder (issue 5): a photo whose EXIF says "rotate 90
+    # The browser decoder (decoder: "browser"): a photo whose EXIF says "rotate 90
     # degrees clockwise to display" (orientation 6), and AVIF files (our wasm
     # does not decode AVIF; Chromium does), one of them a recompressed copy
     # of listed.jpg.

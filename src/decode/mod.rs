@@ -25,9 +25,9 @@
 //! [`Decoded::damaged`]; one with no whole row, and a cut-off file of
 //! another format, is `truncated`. Bytes after the end are allowed. PNM
 //! has no framing: its decoder reports a short raster as `truncated`.
-//! A GIF decodes to its first frame on the logical screen. The wasm32 build
-//! (the browser package) does not decode PNM: [`Format::decodable`] says so,
-//! and such files are `unsupported-format` there.
+//! A GIF decodes to its first frame on the logical screen. Without the `pnm`
+//! feature (the browser package) PNM is not decoded: [`Format::decodable`]
+//! says so, and such files are `unsupported-format` there.
 //!
 //! [`decode_for_pdq`] with [`DecodeMode::Fast`] decodes a large baseline
 //! JPEG at 1/4 or 1/8 scale (`scale.rs` picks the reduction, `baseline/`

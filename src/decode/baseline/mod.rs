@@ -4,7 +4,7 @@
 //!
 //! At those scales almost all of jpeg-decoder's time goes into Huffman
 //! decoding, which no scale skips. This decoder does only that work and
-//! the few sums the reduced transforms need: it looks up codes 9 bits at a
+//! the few sums the reduced transforms need: it looks up codes 12 bits at a
 //! time (most AC coefficients with their extra bits in one lookup), loads
 //! the bit stream up to 8 bytes at a time, and keeps just the 4 (or 1)
 //! coefficients per block that a 2x2 (1x1) inverse transform reads. The

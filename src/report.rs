@@ -26,28 +26,6 @@ pub enum Json {
     Object(Vec<(&'static str, Json)>),
 }
 
-impl Json {
-    /// The value of `key` in an object (`None` for anything else).
-    pub fn get(&self, key: &str) -> Option<&Json> {
-        match self {
-            Json::Object(fields) => fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// Adds `key: value` to an object.
-    ///
-    /// # Panics
-    ///
-    /// If `self` is not an object: a programming error.
-    pub fn insert(&mut self, key: &'static str, value: impl Into<Json>) {
-        match self {
-            Json::Object(fields) => fields.push((key, value.into())),
-            other => panic!("insert into a non-object JSON value {other:?}"),
-        }
-    }
-}
-
 impl From<&str> for Json {
     fn from(s: &str) -> Self {
         Json::String(s.to_owned())
@@ -141,31 +119,16 @@ impl Reason {
     /// `{"kind": "not-decoded", "code": "corrupt", "message": ...}` or
     /// `{"kind": "incomplete", "damage": "truncated"}`.
     pub fn to_json(&self) -> Json {
-        let mut o = Json::Object(Vec::new());
-        match self {
-            Reason::Digest(kind) => {
-                o.insert("kind", "digest");
-                o.insert("digest", kind.name());
-            }
-            Reason::Pdq(turn) => {
-                o.insert("kind", "pdq");
-                o.insert("turn", turn.name());
-            }
-            Reason::LowQuality(quality) => {
-                o.insert("kind", "low-quality");
-                o.insert("quality", *quality);
-            }
+        let fields: Vec<(&'static str, Json)> = match self {
+            Reason::Digest(kind) => vec![("kind", "digest".into()), ("digest", kind.name().into())],
+            Reason::Pdq(turn) => vec![("kind", "pdq".into()), ("turn", turn.name().into())],
+            Reason::LowQuality(quality) => vec![("kind", "low-quality".into()), ("quality", (*quality).into())],
             Reason::NotDecoded(err) => {
-                o.insert("kind", "not-decoded");
-                o.insert("code", err.code());
-                o.insert("message", err.to_string());
+                vec![("kind", "not-decoded".into()), ("code", err.code().into()), ("message", err.to_string().into())]
             }
-            Reason::Incomplete(damage) => {
-                o.insert("kind", "incomplete");
-                o.insert("damage", damage.name());
-            }
-        }
-        o
+            Reason::Incomplete(damage) => vec![("kind", "incomplete".into()), ("damage", damage.name().into())],
+        };
+        Json::Object(fields)
     }
 }
 
@@ -188,38 +151,38 @@ impl Screening {
     /// and `"queries": [...]` with `queries`. A key is left out when there is
     /// nothing to say (a digest the filter has no section for is not computed).
     pub fn to_json(&self, queries: bool) -> Json {
-        let mut hashes = Json::Object(Vec::new());
+        let mut hashes = Vec::new();
         if let Some(d) = &self.digests {
             if let Some(bytes) = &d.md5 {
-                hashes.insert("md5", hex::encode(bytes));
+                hashes.push(("md5", hex::encode(bytes).into()));
             }
             if let Some(bytes) = &d.sha1 {
-                hashes.insert("sha1", hex::encode(bytes));
+                hashes.push(("sha1", hex::encode(bytes).into()));
             }
             if let Some(bytes) = &d.sha256 {
-                hashes.insert("sha256", hex::encode(bytes));
+                hashes.push(("sha256", hex::encode(bytes).into()));
             }
         }
         if let Some(pdq) = &self.pdq {
-            hashes.insert("pdq", pdq.hash.to_hex());
-            hashes.insert("quality", pdq.quality);
+            hashes.push(("pdq", pdq.hash.to_hex().into()));
+            hashes.push(("quality", pdq.quality.into()));
         }
-        let mut o = Json::Object(vec![
+        let mut fields = vec![
             ("verdict", self.verdict.name().into()),
             ("action", self.action.name().into()),
             ("reasons", Json::Array(self.reasons.iter().map(Reason::to_json).collect())),
-            ("hashes", hashes),
-        ]);
+            ("hashes", Json::Object(hashes)),
+        ];
         if let Some((width, height)) = self.size {
-            o.insert("width", width);
-            o.insert("height", height);
+            fields.push(("width", width.into()));
+            fields.push(("height", height.into()));
         }
         if let Some(damage) = self.damaged {
-            o.insert("damaged", damage.name());
+            fields.push(("damaged", damage.name().into()));
         }
         if queries {
-            o.insert("queries", Json::Array(self.queries.iter().map(PdqQuery::to_json).collect()));
+            fields.push(("queries", Json::Array(self.queries.iter().map(PdqQuery::to_json).collect())));
         }
-        o
+        Json::Object(fields)
     }
 }

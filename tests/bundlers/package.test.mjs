@@ -33,6 +33,8 @@ test('make npm-pack leaves one tarball with the built files, README, licences an
     'pkg/node.js',
     'pkg/prescreen_wasm_bg.simd.wasm',
     'pkg/prescreen_wasm_bg.wasm',
+    'pkg/uppy.d.ts',
+    'pkg/uppy.js',
     'pkg/worker.js',
   ]);
   const extracted = mkdtempSync(join(tmpdir(), 'prescreen-pack-'));

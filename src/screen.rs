@@ -73,7 +73,12 @@ impl UnscreenableAction {
 }
 
 /// The screening policy.
+///
+/// Outside this crate, start from [`Policy::default`] and change what
+/// differs with the `with_*` methods; new settings may be added without a
+/// breaking change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Policy {
     /// What a PDQ near-match leads to. By default, [`PdqAction::Flag`].
     pub pdq_action: PdqAction,
@@ -95,6 +100,36 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// This policy with `pdq_action` set to `action`.
+    #[must_use]
+    pub fn with_pdq_action(self, action: PdqAction) -> Self {
+        Policy { pdq_action: action, ..self }
+    }
+
+    /// This policy with `min_quality` set to `quality`.
+    #[must_use]
+    pub fn with_min_quality(self, quality: u8) -> Self {
+        Policy { min_quality: quality, ..self }
+    }
+
+    /// This policy with `extra_variants` set to `extra`.
+    #[must_use]
+    pub fn with_extra_variants(self, extra: ExtraVariants) -> Self {
+        Policy { extra_variants: extra, ..self }
+    }
+
+    /// This policy with `decode` set to `mode`.
+    #[must_use]
+    pub fn with_decode(self, mode: DecodeMode) -> Self {
+        Policy { decode: mode, ..self }
+    }
+
+    /// This policy with `unscreenable` set to `action`.
+    #[must_use]
+    pub fn with_unscreenable(self, action: UnscreenableAction) -> Self {
+        Policy { unscreenable: action, ..self }
+    }
+
     /// What to do with a file of `verdict` ([`Screening::action`]): the
     /// verdict itself, except that [`Verdict::Unscreenable`] becomes what
     /// [`Policy::unscreenable`] says.

@@ -25,7 +25,12 @@ pub const BORDER_TOLERANCE: u8 = 12;
 pub const MIN_KEEP_PERCENT: u32 = 50;
 
 /// Which extra query variants screening hashes besides the image as it is.
+///
+/// Outside this crate, start from [`ExtraVariants::default`] or
+/// [`ExtraVariants::none`] and set the fields that differ; new preparations
+/// may be added without a breaking change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ExtraVariants {
     /// Also hash the image with uniform borders trimmed, when it has any.
     pub trim: bool,
@@ -34,6 +39,13 @@ pub struct ExtraVariants {
     /// Query the extra images in all eight turns when the filter matches
     /// turned uploads, instead of only as they are (8 queries each instead of 1).
     pub turned: bool,
+}
+
+impl ExtraVariants {
+    /// No extra variants: only the image as it is is queried.
+    pub fn none() -> Self {
+        ExtraVariants { trim: false, resample: false, turned: false }
+    }
 }
 
 impl Default for ExtraVariants {

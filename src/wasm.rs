@@ -95,8 +95,8 @@ impl JsScreener {
             return Err(to_js(&Error::FilterExpired));
         }
         let defaults = Limits::default();
-        let limits = Limits { max_input_bytes: defaults.max_input_bytes.min(MAX_DECODE_BYTES), ..defaults };
-        let policy = Policy { pdq_action, decode, unscreenable, ..Policy::default() };
+        let limits = defaults.with_max_input_bytes(defaults.max_input_bytes.min(MAX_DECODE_BYTES));
+        let policy = Policy::default().with_pdq_action(pdq_action).with_decode(decode).with_unscreenable(unscreenable);
         Ok(JsScreener { inner: Screener::new(filter, policy, limits), limits })
     }
 

@@ -78,7 +78,7 @@ fn damaged_copies_decode_as_far_as_their_data_goes() {
 fn damaged_copies_are_caught_or_flagged_as_unscreenable() {
     for pdq_action in [PdqAction::Flag, PdqAction::Block] {
         for decode in [DecodeMode::Exact, DecodeMode::Fast] {
-            let screener = screener(Policy { pdq_action, decode, ..Policy::default() });
+            let screener = screener(Policy::default().with_pdq_action(pdq_action).with_decode(decode));
             for ((name, bytes), damage, matched) in COPIES {
                 let s = screener.screen_bytes(bytes);
                 assert_eq!(s.damaged, damage, "{name}");
@@ -102,7 +102,7 @@ fn the_unscreenable_action_follows_the_policy() {
             (UnscreenableAction::Flag, Verdict::Flag),
             (UnscreenableAction::Block, Verdict::Block),
         ] {
-            let s = screener(Policy { unscreenable, ..Policy::default() }).screen_bytes(bytes);
+            let s = screener(Policy::default().with_unscreenable(unscreenable)).screen_bytes(bytes);
             assert_eq!((s.verdict, s.action), (Verdict::Unscreenable, action), "{name}");
         }
     }
@@ -110,7 +110,7 @@ fn the_unscreenable_action_follows_the_policy() {
     assert_eq!(s.reasons, [Reason::Incomplete(Damage::Truncated)]);
     assert!(s.pdq.is_some(), "the rows that arrived were hashed");
     // A listed original is decided by its match, whatever the unscreenable action.
-    let s = screener(Policy { unscreenable: UnscreenableAction::Block, ..Policy::default() }).screen_bytes(LISTED[0].1);
+    let s = screener(Policy::default().with_unscreenable(UnscreenableAction::Block)).screen_bytes(LISTED[0].1);
     assert_eq!((s.verdict, s.action), (Verdict::Flag, Verdict::Flag));
 }
 
@@ -143,7 +143,7 @@ fn both_modes_black_out_the_same_rows_of_a_large_cut_jpeg() {
 #[test]
 fn too_many_scans_are_refused_in_both_modes() {
     let (_, listed) = LISTED[1];
-    let limits = Limits { max_scans: 3, ..Limits::default() };
+    let limits = Limits::default().with_max_scans(3);
     for mode in [DecodeMode::Exact, DecodeMode::Fast] {
         let err = decode_for_pdq(listed, &limits, mode).unwrap_err();
         assert_eq!(err.code(), "too-large", "{mode:?}");

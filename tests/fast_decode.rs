@@ -182,17 +182,17 @@ fn corrupted_bytes_never_panic() {
 #[test]
 fn limits_hold_before_allocating() {
     let (name, bytes) = BASELINE;
-    let limits = Limits { max_pixels: 2400 * 2100 - 1, ..Limits::default() };
+    let limits = Limits::default().with_max_pixels(2400 * 2100 - 1);
     let err = fast(bytes, &limits).unwrap_err();
     assert_eq!(err, Error::TooLarge { what: "pixels", value: 2400 * 2100, limit: 2400 * 2100 - 1 }, "{name}");
 
     // A full-size buffer's worth passes both checks; one byte less is
     // refused by the header check, as in exact mode.
-    let limits = Limits { max_alloc: 2400 * 2100 * 3, ..Limits::default() };
+    let limits = Limits::default().with_max_alloc(2400 * 2100 * 3);
     assert_eq!(fast(bytes, &limits).unwrap().reduction, 4, "{name}");
-    let limits = Limits { max_alloc: 2400 * 2100 * 3 - 1, ..Limits::default() };
+    let limits = Limits::default().with_max_alloc(2400 * 2100 * 3 - 1);
     assert!(matches!(fast(bytes, &limits), Err(Error::TooLarge { what: "decoded bytes", .. })), "{name}");
 
-    let limits = Limits { max_input_bytes: bytes.len() as u64 - 1, ..Limits::default() };
+    let limits = Limits::default().with_max_input_bytes(bytes.len() as u64 - 1);
     assert!(matches!(fast(bytes, &limits), Err(Error::TooLarge { what: "input bytes", .. })));
 }

@@ -62,7 +62,7 @@ fn listed_image_is_flagged_by_default_and_blocked_on_request() {
     assert!(flagged.reasons.contains(&Reason::Pdq(Dihedral::Original)));
     assert_eq!(flagged.size, Some((512, 512)));
 
-    let policy = Policy { pdq_action: PdqAction::Block, ..Policy::default() };
+    let policy = Policy::default().with_pdq_action(PdqAction::Block);
     assert_eq!(screener(true, policy).screen_bytes(ASTRONAUT).verdict, Verdict::Block);
 }
 
@@ -128,7 +128,7 @@ fn only_the_filters_digest_kinds_are_computed() {
 fn the_policy_chooses_the_decode_mode_and_the_declared_size_is_reported() {
     let limits = Limits::default();
     for mode in [DecodeMode::Exact, DecodeMode::Fast] {
-        let screening = screener(true, Policy { decode: mode, ..Policy::default() }).screen_bytes(LARGE_JPEG);
+        let screening = screener(true, Policy::default().with_decode(mode)).screen_bytes(LARGE_JPEG);
         let decoded = decode_for_pdq(LARGE_JPEG, &limits, mode).unwrap();
         assert_eq!(decoded.reduction, if mode == DecodeMode::Fast { 4 } else { 1 });
         assert_eq!(screening.pdq.map(|p| p.hash), Some(pdq::hash(decoded.pixels.view()).hash), "{mode:?}");

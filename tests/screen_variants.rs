@@ -24,7 +24,14 @@ fn screener(extra: ExtraVariants) -> Screener {
     builder.salt([3; 16]).created(0).radius(8);
     builder.add_pdq(pdq::hash(chelsea().view()).hash);
     let filter = Filter::from_bytes(builder.build(None).unwrap(), None).unwrap();
-    Screener::new(filter, Policy { extra_variants: extra, ..Policy::default() }, Limits::default())
+    Screener::new(filter, Policy::default().with_extra_variants(extra), Limits::default())
+}
+
+/// Extra variants with only trim, resample and turned set as given.
+fn extras(trim: bool, resample: bool, turned: bool) -> ExtraVariants {
+    let mut extra = ExtraVariants::none();
+    (extra.trim, extra.resample, extra.turned) = (trim, resample, turned);
+    extra
 }
 
 /// Chelsea padded to a 451x451 square with black bars above and below.
@@ -44,18 +51,18 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
     let listed = pdq::hash(chelsea().view()).hash;
     assert!(pdq::hash(copy.view()).hash.distance(&listed) > 8);
 
-    let none = ExtraVariants { trim: false, resample: false, turned: false };
+    let none = ExtraVariants::none();
     let plain = screener(none).screen_pixels(copy.view());
     assert_eq!(plain.verdict, Verdict::Allow);
     assert_eq!(plain.queries.len(), 8);
     assert!(plain.queries.iter().all(|q| q.preparation == Preparation::AsIs && !q.matched));
 
-    let trim = ExtraVariants { trim: true, resample: false, turned: false };
+    let trim = extras(true, false, false);
     let result = screener(trim).screen_pixels(copy.view());
     assert_eq!(result.verdict, Verdict::Flag);
     assert_eq!(result.reasons, [Reason::Pdq(Dihedral::Original)]);
     assert_eq!(result.queries.len(), 9, "the trimmed image is queried unturned");
-    let turned = screener(ExtraVariants { turned: true, ..trim }).screen_pixels(copy.view());
+    let turned = screener(extras(true, false, true)).screen_pixels(copy.view());
     assert_eq!(turned.queries.len(), 16);
     assert_eq!(turned.queries.iter().filter(|q| q.matched).count(), 1);
     let matched: Vec<_> = result.queries.iter().filter(|q| q.matched).collect();
@@ -69,7 +76,7 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
 #[test]
 fn default_policy_trims_and_resamples_unturned() {
     let extra = Policy::default().extra_variants;
-    assert_eq!(extra, ExtraVariants { trim: true, resample: true, turned: false });
+    assert_eq!(extra, extras(true, true, false));
     let copy = letterboxed(); // 451x451: both trimmed and resampled
     let result = screener(extra).screen_pixels(copy.view());
     let extras: Vec<_> = result.queries[8..].iter().map(|q| (q.preparation, q.turn)).collect();
@@ -80,7 +87,7 @@ fn default_policy_trims_and_resamples_unturned() {
 #[test]
 fn every_query_is_reported_in_order_with_its_hash() {
     let image = chelsea(); // 451x300: small enough to resample, no border to trim
-    let both = ExtraVariants { trim: true, resample: true, turned: true };
+    let both = extras(true, true, true);
     let result = screener(both).screen_pixels(image.view());
     assert_eq!(result.verdict, Verdict::Flag);
     let resampled = resample_small(image.view()).unwrap();

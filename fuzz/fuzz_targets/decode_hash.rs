@@ -9,7 +9,7 @@ use prescreen::{decode, digest, pdq, Limits};
 fuzz_target!(|data: &[u8]| {
     let _ = digest(data);
     // Smaller than the defaults so that each run stays fast; the same checks apply.
-    let limits = Limits { max_pixels: 1 << 22, max_alloc: 64 << 20, ..Limits::default() };
+    let limits = Limits::default().with_max_pixels(1 << 22).with_max_alloc(64 << 20);
     let Ok(decoded) = decode(data, &limits) else { return };
     let view = decoded.pixels.view();
     assert!(u64::from(view.width()) * u64::from(view.height()) <= limits.max_pixels);

@@ -16,7 +16,12 @@ use crate::error::{Error, Result};
 /// | `max_alloc` | 1 GiB |
 /// | `max_scans` | 100 |
 /// | `max_ancillary` | 16 MiB |
+///
+/// Outside this crate, start from [`Limits::default`] or
+/// [`Limits::no_limits`] and change what differs with the `with_*` methods;
+/// new limits may be added without a breaking change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest input file accepted for decoding, in bytes.
     /// By default, 256 MiB.
@@ -71,6 +76,48 @@ impl Limits {
         }
     }
 
+    /// These limits with `max_input_bytes` set to `bytes`.
+    #[must_use]
+    pub fn with_max_input_bytes(self, bytes: u64) -> Self {
+        Limits { max_input_bytes: bytes, ..self }
+    }
+
+    /// These limits with `max_width` set to `pixels`.
+    #[must_use]
+    pub fn with_max_width(self, pixels: u32) -> Self {
+        Limits { max_width: pixels, ..self }
+    }
+
+    /// These limits with `max_height` set to `pixels`.
+    #[must_use]
+    pub fn with_max_height(self, pixels: u32) -> Self {
+        Limits { max_height: pixels, ..self }
+    }
+
+    /// These limits with `max_pixels` set to `pixels`.
+    #[must_use]
+    pub fn with_max_pixels(self, pixels: u64) -> Self {
+        Limits { max_pixels: pixels, ..self }
+    }
+
+    /// These limits with `max_alloc` set to `bytes`.
+    #[must_use]
+    pub fn with_max_alloc(self, bytes: u64) -> Self {
+        Limits { max_alloc: bytes, ..self }
+    }
+
+    /// These limits with `max_scans` set to `scans`.
+    #[must_use]
+    pub fn with_max_scans(self, scans: u32) -> Self {
+        Limits { max_scans: scans, ..self }
+    }
+
+    /// These limits with `max_ancillary` set to `bytes`.
+    #[must_use]
+    pub fn with_max_ancillary(self, bytes: u64) -> Self {
+        Limits { max_ancillary: bytes, ..self }
+    }
+
     /// Fails with [`Error::TooLarge`] when the input is more than `max_input_bytes` long.
     pub(crate) fn check_input(&self, len: usize) -> Result<()> {
         exceeds("input bytes", len as u64, self.max_input_bytes)
@@ -91,9 +138,6 @@ impl Limits {
         exceeds("decoded bytes", buffer_bytes, self.max_alloc)
     }
 
-    /// The limits handed to the `image` crate's decoder, whose working
-    /// memory may use what the output buffer leaves of `max_alloc`. The
-    /// dimensions are left to [`Limits::check_image`], which names the value.
     /// The limits a decoder opens a file with: it reads the ancillary data
     /// (ICC profile, text, metadata) then, within `max_ancillary`.
     pub(crate) fn for_opening(&self) -> image::Limits {
@@ -102,6 +146,9 @@ impl Limits {
         limits
     }
 
+    /// The limits handed to the `image` crate's decoder, whose working
+    /// memory may use what the output buffer leaves of `max_alloc`. The
+    /// dimensions are left to [`Limits::check_image`], which names the value.
     pub(crate) fn for_decoder(&self, buffer_bytes: u64) -> image::Limits {
         let mut limits = image::Limits::no_limits();
         limits.max_alloc = Some(self.max_alloc.saturating_sub(buffer_bytes));

@@ -110,11 +110,11 @@ fn extra_variants(list: &[ExtraArg]) -> ExtraVariants {
     if list.is_empty() {
         return Policy::default().extra_variants;
     }
-    ExtraVariants {
-        trim: list.contains(&ExtraArg::Trim),
-        resample: list.contains(&ExtraArg::Resample),
-        turned: list.contains(&ExtraArg::Turned),
-    }
+    let mut extra = ExtraVariants::none();
+    extra.trim = list.contains(&ExtraArg::Trim);
+    extra.resample = list.contains(&ExtraArg::Resample);
+    extra.turned = list.contains(&ExtraArg::Turned);
+    extra
 }
 
 /// How many files are screened between two writes to stdout.
@@ -129,13 +129,11 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     };
     let limits = Limits::default();
     let decode = if args.fast { DecodeMode::Fast } else { DecodeMode::Exact };
-    let policy = Policy {
-        pdq_action,
-        decode,
-        extra_variants: extra_variants(&args.extra_variants),
-        unscreenable: args.unscreenable.into(),
-        ..Policy::default()
-    };
+    let policy = Policy::default()
+        .with_pdq_action(pdq_action)
+        .with_decode(decode)
+        .with_extra_variants(extra_variants(&args.extra_variants))
+        .with_unscreenable(args.unscreenable.into());
     let screener = Screener::new(filter, policy, limits);
     let budget = Budget::new(args.memory_budget.unwrap_or_else(crate::budget::default_memory_budget));
     let mut out = io::BufWriter::new(io::stdout().lock());

@@ -139,7 +139,7 @@ pub fn rescreen<B: AsRef<[u8]>>(record: &Record, filter: &Filter<B>, policy: &Po
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     let filter = filterfile::load(&args.filter, args.public_key.as_deref())?;
     let action = if args.pdq_block { PdqAction::Block } else { PdqAction::Flag };
-    let policy = Policy { pdq_action: action, ..Policy::default() };
+    let policy = Policy::default().with_pdq_action(action);
     if !args.data.exists() {
         return Err(CliError(format!("{}: no such data folder", args.data.display())));
     }

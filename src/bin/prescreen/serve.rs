@@ -147,7 +147,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         return Err(prescreen::Error::FilterExpired.into());
     }
     let action = if args.pdq_block { PdqAction::Block } else { PdqAction::Flag };
-    let policy = Policy { pdq_action: action, unscreenable: args.unscreenable.into(), ..Policy::default() };
+    let policy = Policy::default().with_pdq_action(action).with_unscreenable(args.unscreenable.into());
 
     let store = Store::open(&args.data)?;
     let started = std::time::Instant::now();

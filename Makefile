@@ -16,11 +16,14 @@ setup:
 test: setup lint test-js test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-bundlers test-apps eval-smoke
 
 # Formatting and lints as gates: rustfmt (rustfmt.toml), clippy with warnings
-# as errors natively and for wasm32 (the only build that compiles src/wasm.rs).
+# as errors natively and for wasm32 (the only build that compiles src/wasm.rs),
+# and the fuzz targets (their own workspace), so they keep compiling.
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --lib --tests -- -D warnings
+	cargo fmt --check --manifest-path fuzz/Cargo.toml
+	cargo clippy --manifest-path fuzz/Cargo.toml --bins -- -D warnings
 
 # The quick inner loop: formatting, native lints and the native unit tests.
 check:

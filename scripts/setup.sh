@@ -41,6 +41,14 @@ if [ "${PRESCREEN_SKIP_BROWSER:-0}" != 1 ]; then
   fi
 fi
 
+# A C++ compiler: the bundled SQLite and the fuzz targets' libFuzzer are built from source.
+if ! command -v c++ >/dev/null; then
+  say "installing Debian's g++"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q g++
+fi
+
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   say "installing Debian's nodejs and npm"
   export DEBIAN_FRONTEND=noninteractive

@@ -18,6 +18,13 @@ mod variants;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::decode::decode_jpeg_scaled;
+}
+
 pub use decode::{decode, decode_for_pdq, sniff, Damage, DecodeMode, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};
 pub use error::{Error, Result};

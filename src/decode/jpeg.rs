@@ -77,6 +77,16 @@ pub(crate) fn decode_full(bytes: &[u8], limits: &Limits) -> Result<JpegImage> {
 /// keeps both sides >= 512 pixels; `Ok(None)` when that reduction is under
 /// [`MIN_REDUCTION`] or the file is a kind this path leaves to the full decoder.
 pub(crate) fn decode_reduced(bytes: &[u8], limits: &Limits) -> Result<Option<JpegImage>> {
+    decode_scaled(bytes, limits, pdq_reduction)
+}
+
+/// [`decode_reduced`] at the reduction `choose` picks for the declared
+/// width and height.
+pub(crate) fn decode_scaled(
+    bytes: &[u8],
+    limits: &Limits,
+    choose: impl FnOnce(u32, u32) -> u32,
+) -> Result<Option<JpegImage>> {
     let (mut decoder, info) = open(bytes)?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
     limits.check_image(width, height, output_bytes(&info, width, height))?;
@@ -85,7 +95,7 @@ pub(crate) fn decode_reduced(bytes: &[u8], limits: &Limits) -> Result<Option<Jpe
         PixelFormat::RGB24 => Layout::Rgb8,
         PixelFormat::L16 | PixelFormat::CMYK32 => return Ok(None),
     };
-    let reduction = pdq_reduction(width, height);
+    let reduction = choose(width, height);
     if reduction < MIN_REDUCTION || info.coding_process != CodingProcess::DctSequential {
         return Ok(None);
     }
@@ -98,7 +108,7 @@ pub(crate) fn decode_reduced(bytes: &[u8], limits: &Limits) -> Result<Option<Jpe
             reduction: reduction as u8,
         }));
     }
-    // Both reduced sides are at least 512, so they fit the u16 the header held.
+    // The reduced sides are smaller than the header's, so they fit its u16.
     let requested = (out_width as u16, out_height as u16);
     let got = decoder.scale(requested.0, requested.1).map_err(map_error)?;
     if got != requested {

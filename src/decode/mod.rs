@@ -221,6 +221,24 @@ pub fn decode_for_pdq(bytes: &[u8], limits: &Limits, mode: DecodeMode) -> Result
     }
 }
 
+/// The fast path's reduced JPEG decode at 1/`reduction` (4 or 8) for an
+/// image of any size, after the same framing checks as [`decode_for_pdq`]:
+/// `Ok(None)` where that path would fall back to a full decode. Only for
+/// the fuzz targets, which need small inputs to run fast: screening reduces
+/// only images at least 2048 pixels a side.
+#[cfg(feature = "fuzzing")]
+pub fn decode_jpeg_scaled(bytes: &[u8], limits: &Limits, reduction: u32) -> Result<Option<Pixels>> {
+    if reduction != 4 && reduction != 8 {
+        return Err(Error::InvalidArgument(format!("reduction {reduction} is neither 4 nor 8")));
+    }
+    let framing = complete::jpeg_framing(bytes);
+    limits.check_scans(framing.scans)?;
+    if framing.bad_dc_table || framing.cut_off || sniff(bytes) != Some(Format::Jpeg) {
+        return Ok(None);
+    }
+    Ok(jpeg::decode_scaled(bytes, limits, |_, _| reduction)?.map(|image| image.pixels))
+}
+
 /// A JPEG decoded by jpeg-decoder or the baseline decoder.
 fn from_jpeg(image: jpeg::JpegImage, damaged: Option<Damage>) -> Decoded {
     Decoded {

@@ -21,10 +21,8 @@ const SEED_DOMAIN: &[u8] = b"prescreen construction seed\0";
 
 /// SipHash-2-4 keyed by the salt: key words are the salt's two little-endian halves.
 fn siphash(salt: &[u8; 16], message: &[u8]) -> u64 {
-    let (lo, hi) = salt.split_at(8);
-    let k0 = u64::from_le_bytes(lo.try_into().unwrap_or([0; 8]));
-    let k1 = u64::from_le_bytes(hi.try_into().unwrap_or([0; 8]));
-    SipHasher24::new_with_keys(k0, k1).hash(message)
+    let word = |half: usize| u64::from_le_bytes(core::array::from_fn(|i| salt[half * 8 + i]));
+    SipHasher24::new_with_keys(word(0), word(1)).hash(message)
 }
 
 /// The key of an exact digest of `kind`.

@@ -17,6 +17,9 @@ mod luma;
 mod pipeline;
 mod quality;
 mod resize;
+// Each stage on its own, public only so that benches/ can time them one
+// by one; not part of the API.
+#[doc(hidden)]
 pub mod stages;
 
 pub use dihedral::Dihedral;

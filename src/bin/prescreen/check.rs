@@ -19,7 +19,7 @@ use prescreen::{
 use rayon::prelude::*;
 
 use crate::budget::{decode_estimate, Budget};
-use crate::filterfile;
+use crate::filterfile::FilterArgs;
 use crate::hash::{read_within, Contents};
 use crate::output::{CliError, Outcome};
 
@@ -34,9 +34,6 @@ pub struct Args {
     /// not be read.
     #[arg(long)]
     json: bool,
-    /// Require the filter to be signed by this Ed25519 public key (64 hex digits, or a file holding them).
-    #[arg(long, value_name = "KEY")]
-    public_key: Option<String>,
     /// What a PDQ near-match does: `flag` (default) or `block`.
     #[arg(long, value_enum, default_value_t = PdqActionArg::Flag)]
     pdq_action: PdqActionArg,
@@ -64,8 +61,8 @@ pub struct Args {
     /// the machine's memory.
     #[arg(long, value_parser = crate::budget::parse_bytes)]
     memory_budget: Option<u64>,
-    /// The filter file (.psf).
-    filter: PathBuf,
+    #[command(flatten)]
+    filter: FilterArgs,
     /// The files to screen.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -122,7 +119,7 @@ const BATCH: usize = 256;
 
 /// Screens every file and prints one result per file, in order.
 pub fn run(args: Args) -> Result<Outcome, CliError> {
-    let filter = filterfile::load(&args.filter, args.public_key.as_deref())?;
+    let filter = args.filter.load()?;
     let pdq_action = match args.pdq_action {
         PdqActionArg::Flag => PdqAction::Flag,
         PdqActionArg::Block => PdqAction::Block,

@@ -1,12 +1,29 @@
 //! Loading a filter file for query, inspect and check: read, validate, pin a key, note expiry.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use prescreen::{Error, Filter};
 
 use crate::keyfile;
 use crate::output::CliError;
+
+/// The filter file a command reads, and the key it must be signed by.
+#[derive(clap::Args)]
+pub struct FilterArgs {
+    /// Require the filter to be signed by this Ed25519 public key (64 hex digits, or a file holding them).
+    #[arg(long, value_name = "KEY")]
+    pub public_key: Option<String>,
+    /// The filter file (.psf).
+    pub filter: PathBuf,
+}
+
+impl FilterArgs {
+    /// Reads and validates the filter ([`load`]).
+    pub fn load(&self) -> Result<Filter, CliError> {
+        load(&self.filter, self.public_key.as_deref())
+    }
+}
 
 /// Reads and validates the filter at `path`, pinning `public_key` (hex or a file) if given.
 /// An expired filter loads, with a warning carrying the `filter-expired` code on stderr.

@@ -1,11 +1,11 @@
 //! `prescreen inspect`: what a filter holds, how big it is, who signed it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use prescreen::{FilterInfo, SectionInfo, SignatureStatus};
 use serde_json::{json, Value};
 
-use crate::filterfile::{self, iso8601, now};
+use crate::filterfile::{iso8601, now, FilterArgs};
 use crate::output::{CliError, Outcome};
 
 /// Arguments of `prescreen inspect`.
@@ -14,21 +14,18 @@ pub struct Args {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
-    /// Require a signature by this Ed25519 public key (64 hex digits or a file).
-    #[arg(long, value_name = "KEY")]
-    public_key: Option<String>,
-    /// The filter file.
-    filter: PathBuf,
+    #[command(flatten)]
+    filter: FilterArgs,
 }
 
 /// Prints the filter's header, sections and signature status.
 pub fn run(args: Args) -> Result<Outcome, CliError> {
-    let filter = filterfile::load(&args.filter, args.public_key.as_deref())?;
+    let filter = args.filter.load()?;
     let info = filter.info();
     if args.json {
-        println!("{}", info_json(&args.filter, &info));
+        println!("{}", info_json(&args.filter.filter, &info));
     } else {
-        print_text(&args.filter, &info);
+        print_text(&args.filter.filter, &info);
     }
     Ok(Outcome::Clean)
 }

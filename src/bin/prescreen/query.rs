@@ -1,13 +1,12 @@
 //! `prescreen query`: test hashes against a filter directly, without files.
 
 use std::io::BufRead;
-use std::path::PathBuf;
 
 use prescreen::pdq::PdqHash;
 use prescreen::{DigestKind, Filter};
 use serde_json::json;
 
-use crate::filterfile;
+use crate::filterfile::FilterArgs;
 use crate::output::{CliError, Outcome};
 
 /// Arguments of `prescreen query`.
@@ -16,11 +15,8 @@ pub struct Args {
     /// Print one JSON object per queried hash.
     #[arg(long)]
     json: bool,
-    /// Require a signature by this Ed25519 public key (64 hex digits or a file).
-    #[arg(long, value_name = "KEY")]
-    public_key: Option<String>,
-    /// The filter file.
-    filter: PathBuf,
+    #[command(flatten)]
+    filter: FilterArgs,
     /// A PDQ hash (64 hex digits), queried as is (no dihedral variants).
     #[arg(long, value_name = "HEX")]
     pdq: Vec<String>,
@@ -37,7 +33,7 @@ pub struct Args {
 
 /// Queries the hashes given as options, or lines `KIND HEX` from stdin; exit 1 if any matched.
 pub fn run(args: Args) -> Result<Outcome, CliError> {
-    let filter = filterfile::load(&args.filter, args.public_key.as_deref())?;
+    let filter = args.filter.load()?;
     let mut queries: Vec<(String, String)> = Vec::new();
     for (kind, hashes) in [("pdq", &args.pdq), ("md5", &args.md5), ("sha1", &args.sha1), ("sha256", &args.sha256)] {
         queries.extend(hashes.iter().map(|h| (kind.to_owned(), h.clone())));

@@ -11,6 +11,7 @@
 mod server;
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use server::{prescreen, scratch, Server};
@@ -20,10 +21,10 @@ fn query_sql(turn: u8) -> String {
     format!("'{turn:02x}' || hex(randomblob(32))")
 }
 
-#[test]
-fn rescreen_reports_every_listed_record_of_a_large_store() {
-    let records: u64 = std::env::var("RESCREEN_RECORDS").ok().and_then(|n| n.parse().ok()).unwrap_or(5_000);
-    let dir = scratch("rescreen-scale");
+/// A store under `dir` with `records` synthetic records, and a filter
+/// `new.psf` there listing some of them: the store's folder, the filter and
+/// the ids of the records it lists.
+fn synthetic_store(dir: &Path, records: u64) -> (PathBuf, PathBuf, BTreeSet<i64>) {
     let data = dir.join("data");
     drop(Server::start(&data, &[])); // creates the store and its schema
 
@@ -68,6 +69,15 @@ fn rescreen_reports_every_listed_record_of_a_large_store() {
         prescreen(&["build", "-o", &path("new.psf"), "--sha256", &path("sha256.txt"), "--pdq", &path("pdq.txt")]);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
 
+    (data, filter, listed)
+}
+
+#[test]
+fn rescreen_reports_every_listed_record_of_a_large_store() {
+    let records: u64 = std::env::var("RESCREEN_RECORDS").ok().and_then(|n| n.parse().ok()).unwrap_or(5_000);
+    let dir = scratch("rescreen-scale");
+    let (data, filter, listed) = synthetic_store(&dir, records);
+
     let bin = std::env::var("RESCREEN_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_prescreen").to_string());
     let rescreen = |args: &[&str]| std::process::Command::new(&bin).args(args).output().unwrap();
     let started = Instant::now();
@@ -93,4 +103,26 @@ fn rescreen_reports_every_listed_record_of_a_large_store() {
     // A second pass under the same filter has nothing left to test.
     let again = rescreen(&["rescreen", "--data", data.to_str().unwrap(), "--filter", filter.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&again.stderr).contains(&format!("0 of {records} records tested")));
+}
+
+#[test]
+fn server_answers_while_it_rescreens_its_store() {
+    let records = 10_000;
+    let dir = scratch("rescreen-serve");
+    let (data, filter, listed) = synthetic_store(&dir, records);
+    let server = Server::start(&data, &["--filter", filter.to_str().unwrap()]);
+    let started = Instant::now();
+    assert_eq!(server.get("/").status, 200);
+    let status = server.get("/api/status").json();
+    eprintln!("GET / and /api/status answered {:.0} ms after the URL", started.elapsed().as_secs_f64() * 1e3);
+    assert_eq!(status["rescreen"], "running", "the records are re-screened behind the listener: {status}");
+
+    let status = server.rescreened();
+    eprintln!("{records} records re-screened {:.2} s after the URL", started.elapsed().as_secs_f64());
+    assert_eq!(status["tested"].as_u64(), Some(records));
+    let matches = server.get("/api/matches").json();
+    let names: BTreeSet<String> =
+        matches.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect();
+    let missed: Vec<_> = listed.iter().filter(|id| !names.contains(&format!("synthetic-{id}"))).collect();
+    assert!(missed.is_empty(), "listed records not among the matches: {missed:?}");
 }

@@ -154,6 +154,8 @@ fn rescreen_finds_stored_uploads_a_new_filter_lists() {
 
     // The server re-screens at start with its filter and serves the matches.
     let server = Server::start(&data, &["--filter", filter.to_str().unwrap(), "--pdq-block"]);
+    let status = server.rescreened();
+    assert_eq!((status["tested"].as_u64(), status["matching"].as_u64()), (Some(3), Some(2)), "{status}");
     let matches = server.get("/api/matches").json();
     let names: Vec<&str> = matches.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["photo.jpg", "note.txt"]);

@@ -90,6 +90,20 @@ impl Server {
         self.send(&upload_request(files))
     }
 
+    /// Waits (up to a minute) until `GET /api/status` says the stored
+    /// records are re-screened; returns that status.
+    pub fn rescreened(&self) -> serde_json::Value {
+        let started = std::time::Instant::now();
+        loop {
+            let status = self.get("/api/status").json();
+            if status["rescreen"] != "running" || started.elapsed() > Duration::from_secs(60) {
+                assert_eq!(status["rescreen"], "done", "{status}");
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The server's peak resident memory so far (VmHWM), in bytes.
     pub fn peak_memory(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();

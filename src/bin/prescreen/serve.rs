@@ -3,11 +3,12 @@
 //! the same code the browser runs: a blocked file gets HTTP 451 and nothing
 //! of its request is stored. Accepted uploads are kept in a private store
 //! (`--data`) that survives restarts and is re-screened with the filter at
-//! every start.
+//! every start, in the background: the server answers from the moment it
+//! listens, and `GET /api/status` says when the stored records are done.
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use prescreen::{Filter, Limits, PdqAction, Policy, Screener};
@@ -130,7 +131,28 @@ pub struct State {
     cpu: Budget,
     /// Requests admitted to the blocking pool for screening; the rest wait asynchronously.
     screening: Arc<tokio::sync::Semaphore>,
+    /// What re-screening the stored records with this filter came to:
+    /// `None` while it runs.
+    rescreened: Mutex<Option<Result<rescreen::Summary, String>>>,
     config: Config,
+}
+
+/// Re-screens the stored records not yet screened under `tag` (new uploads
+/// are screened under it as they arrive) and keeps the outcome in `state`.
+fn rescreen_stored(state: &State, tag: &str) {
+    let started = std::time::Instant::now();
+    let outcome = rescreen::rescreen_store(&state.store, state.screener.filter(), tag, state.screener.policy());
+    match &outcome {
+        Ok(summary) => eprintln!(
+            "prescreen serve: {} stored uploads re-screened in {:.2} s, {} match this filter",
+            summary.tested,
+            started.elapsed().as_secs_f64(),
+            summary.matching
+        ),
+        Err(e) => eprintln!("prescreen serve: re-screening the stored uploads failed: {e}"),
+    }
+    let outcome = outcome.map_err(|e| e.to_string());
+    *state.rescreened.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(outcome);
 }
 
 /// Runs the server until SIGTERM or SIGINT, then lets requests in flight finish.
@@ -150,16 +172,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     let policy = Policy::default().with_pdq_action(action).with_unscreenable(args.unscreenable.into());
 
     let store = Store::open(&args.data)?;
-    let started = std::time::Instant::now();
     let tag = rescreen::screening_tag(&filter_bytes, &policy);
-    let summary = rescreen::rescreen_store(&store, &filter, &tag, &policy)?;
-    eprintln!(
-        "prescreen serve: {} stored uploads re-screened in {:.2} s, {} match this filter",
-        summary.tested,
-        started.elapsed().as_secs_f64(),
-        summary.matching
-    );
-
     let limits = Limits::default();
     let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let memory = Budget::new(args.memory_budget.unwrap_or_else(budget::default_memory_budget));
@@ -173,6 +186,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         memory,
         cpu: Budget::new(workers as u64),
         screening: Arc::new(tokio::sync::Semaphore::new(SCREENING_REQUESTS)),
+        rescreened: Mutex::new(None),
         config: Config {
             max_upload_bytes: args.max_upload_bytes,
             max_files: args.max_files,
@@ -196,6 +210,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let addr = listener.local_addr()?;
         println!("prescreen serve: http://{addr}/ (uploads stored in {})", state.store.files_dir().display());
         std::io::stdout().flush()?;
+        let rescreening = Arc::clone(&state);
+        tokio::task::spawn_blocking(move || rescreen_stored(&rescreening, &tag));
         http::serve(listener, state).await
     })?;
     Ok(Outcome::Clean)

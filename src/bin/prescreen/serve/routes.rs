@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use hyper::body::Incoming;
 use hyper::{Method, Request};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::reply::{self, Reply};
 use super::{upload, State};
@@ -22,6 +22,7 @@ pub async fn route(state: Arc<State>, request: Request<Incoming>) -> Result<Repl
         "/filter.psf" if get => filter_reply(&state, &request),
         "/api/uploads" if method == Method::GET => blocking(move || uploads_reply(&state, false)).await,
         "/api/matches" if method == Method::GET => blocking(move || uploads_reply(&state, true)).await,
+        "/api/status" if method == Method::GET => status_reply(&state),
         "/upload" if method == Method::POST => upload::handle(state, request).await,
         p if get && p.starts_with("/pkg/") => {
             let relative = p[5..].to_string();
@@ -99,6 +100,19 @@ fn static_file(root: &Path, relative: &str) -> Reply {
         );
     }
     response
+}
+
+/// The `filter` served (its ETag) and whether the stored records are
+/// re-screened with it yet: `rescreen` is `running`, then `done` with the
+/// records `tested` and how many are `matching`, or `failed` with the `error`.
+fn status_reply(state: &State) -> Reply {
+    let mut status = match &*state.rescreened.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+        None => json!({ "rescreen": "running" }),
+        Some(Ok(summary)) => json!({ "rescreen": "done", "tested": summary.tested, "matching": summary.matching }),
+        Some(Err(error)) => json!({ "rescreen": "failed", "error": error }),
+    };
+    status["filter"] = json!(state.etag.trim_matches('"'));
+    reply::json(200, &status)
 }
 
 /// Every stored upload (or only those matching now), oldest first.

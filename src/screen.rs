@@ -321,8 +321,8 @@ impl<B: AsRef<[u8]>> Screener<B> {
             return (original, vec![Reason::LowQuality(original.quality)]);
         }
         let extra = self.policy.extra_variants;
-        for (preparation, pixels) in variants::prepare(view, extra) {
-            self.query_prepared(preparation, pixels.view(), dihedral && extra.turned, queries);
+        for (preparation, prepared) in variants::prepare(view, extra) {
+            self.query_prepared(preparation, prepared.view(view), dihedral && extra.turned, queries);
         }
         let mut matches: Vec<Reason> = Vec::new();
         for q in queries.iter().filter(|q| q.matched) {

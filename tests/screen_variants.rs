@@ -19,6 +19,8 @@ fn chelsea() -> Pixels {
 }
 
 /// A radius-8, dihedral screener listing chelsea's PDQ hash, with `extra` variants.
+// Field by field: outside the crate a Policy is not built with a literal.
+#[allow(clippy::field_reassign_with_default)]
 fn screener(extra: ExtraVariants) -> Screener {
     let mut builder = FilterBuilder::new();
     builder.salt([3; 16]).created(0).radius(8);

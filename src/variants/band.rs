@@ -53,7 +53,11 @@ pub fn find_bands(image: &PixelView<'_>) -> Vec<Rect> {
         if depth < 16 || length < 16 {
             return Vec::new();
         }
-        let lines = profile(image, side, (0, length), depth * MAX_PERCENT / 100);
+        // Most photos have no plain outer line: one line read decides.
+        if profile(image, side, (0, length), 1, true)[0].flat < PLAIN {
+            continue;
+        }
+        let lines = profile(image, side, (0, length), depth * MAX_PERCENT / 100, true);
         if let Some((k, next)) = side_band(&lines, depth) {
             cut[0][i] = k;
             cut[1][i] = next.unwrap_or(k);

@@ -38,7 +38,7 @@ fn is_edge(lines: &[Line], k: usize) -> bool {
 /// The picture's first line from one side and a second candidate after it.
 fn side_edge(image: &PixelView<'_>, side: Side, span: (u32, u32)) -> Option<(u32, u32)> {
     let depth = side.depth(image);
-    let lines = profile(image, side, span, depth * MAX_PERCENT / 100 + INSIDE as u32 + 2);
+    let lines = profile(image, side, span, depth * MAX_PERCENT / 100 + INSIDE as u32 + 2, false);
     let first = (depth / 100 + 2) as usize;
     let k = (first..lines.len() - INSIDE - 2).find(|&k| is_edge(&lines, k))?;
     let soft = lines[k + 1].changed * 2 >= lines[k].changed;

@@ -75,10 +75,11 @@ pub struct Line {
 }
 
 /// The first `count` lines from `side`, sampled at up to [`SAMPLES`] evenly
-/// spaced positions in `span` (positions along the line, end exclusive).
-/// The caller keeps `count` within the side's depth and `span` within the
-/// line's length, and not empty.
-pub fn profile(image: &PixelView<'_>, side: Side, span: (u32, u32), count: u32) -> Vec<Line> {
+/// spaced positions in `span` (positions along the line, end exclusive);
+/// [`Line::flat`] only when `flat` asks for it (it costs a median per line),
+/// else 0. The caller keeps `count` within the side's depth and `span`
+/// within the line's length, and not empty.
+pub fn profile(image: &PixelView<'_>, side: Side, span: (u32, u32), count: u32, flat: bool) -> Vec<Line> {
     let (a, b) = span;
     let n = (b - a).min(SAMPLES);
     let positions: Vec<u32> = (0..n).map(|j| a + j * (b - a) / n).collect();
@@ -91,10 +92,14 @@ pub fn profile(image: &PixelView<'_>, side: Side, span: (u32, u32), count: u32) 
             let (x, y) = side.pixel(image, k, at);
             *v = image.luma(x, y);
         }
-        sorted.copy_from_slice(&values);
-        let median = *sorted.select_nth_unstable(n as usize / 2).1;
         let share = |count: usize| (count as u32 * 256) / n;
-        let flat = share(values.iter().filter(|v| v.abs_diff(median) <= SAME).count());
+        let flat = if flat {
+            sorted.copy_from_slice(&values);
+            let median = *sorted.select_nth_unstable(n as usize / 2).1;
+            share(values.iter().filter(|v| v.abs_diff(median) <= SAME).count())
+        } else {
+            0
+        };
         let changed = share(values.iter().zip(&before).filter(|(v, w)| v.abs_diff(**w) > SAME).count());
         lines.push(Line { flat, changed });
         before.clone_from(&values);
@@ -131,13 +136,14 @@ mod tests {
         let mut data = vec![100u8; 40 * 30];
         data[27 * 40..].fill(200);
         let view = PixelView::new(40, 30, Layout::Grey8, &data).unwrap();
-        let bottom = profile(&view, Side::Bottom, (0, 40), 5);
+        let bottom = profile(&view, Side::Bottom, (0, 40), 5, true);
         let changed: Vec<u32> = bottom.iter().map(|l| l.changed).collect();
         assert_eq!(changed, [0, 0, 0, 256, 0]);
         assert!(bottom.iter().all(|l| l.flat == 256));
-        let left = profile(&view, Side::Left, (0, 30), 4);
+        let left = profile(&view, Side::Left, (0, 30), 4, true);
         // Columns are 10% stripe: a tenth of their samples are off the median.
         assert!(left.iter().all(|l| l.changed == 0 && l.flat < 256 && l.flat > 220));
+        assert!(profile(&view, Side::Left, (0, 30), 4, false).iter().all(|l| l.flat == 0));
     }
 
     #[test]

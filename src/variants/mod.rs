@@ -38,6 +38,14 @@ pub const BORDER_TOLERANCE: u8 = 12;
 /// image that would lose more is left alone (it is mostly flat, not framed).
 pub const MIN_KEEP_PERCENT: u32 = 50;
 
+/// Most PDQ queries the default extra preparations ([`ExtraVariants::default`])
+/// add to one screened file: one per extra image each can give (trim 1,
+/// resample 1), plus 2 kept for preparations that are off by default today
+/// and may be turned on. The filter builder sizes its fingerprints for
+/// this many queries per file besides the image's own; raise it with any
+/// default that can give more.
+pub const MAX_DEFAULT_EXTRA_QUERIES: u64 = 4;
+
 /// Which extra query variants screening hashes besides the image as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExtraVariants {
@@ -423,6 +431,24 @@ mod tests {
         assert!(prepare(boxed.view(), none).is_empty());
         assert!(prepare(picture(600, 600).view(), both).is_empty());
         assert_eq!(Preparation::Trimmed.name(), "trimmed");
+    }
+
+    #[test]
+    fn default_preparations_stay_within_the_filter_budget() {
+        use testing::{captioned, framed, picture, Fill};
+        let photo = picture(300, 200, 6);
+        let (banded, _) = captioned(&photo, 0.12, lines::Side::Top, [255, 255, 255]);
+        let (frame, _) = framed(&photo, 300, 300, Fill::Blurred);
+        let letterbox = self::framed(&photo, 300, 300, 0, 50, [0, 0, 0]);
+        let most = [&photo, &banded, &frame, &letterbox]
+            .iter()
+            .map(|image| prepare(image.view(), ExtraVariants::default()).len())
+            .max();
+        assert_eq!(most, Some(2), "trim and resample both apply to the letterbox");
+        let defaults = ExtraVariants::default();
+        let caps = [(defaults.trim, 1), (defaults.resample, 1), (defaults.band, 2), (defaults.frame, 2)];
+        let cap: u64 = caps.iter().filter(|(on, _)| *on).map(|(_, n)| n).sum();
+        assert!(cap <= MAX_DEFAULT_EXTRA_QUERIES && !defaults.turned);
     }
 
     #[test]

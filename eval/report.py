@@ -57,6 +57,7 @@ QUERY_SETS = {
     "+ trim + resample (+2)": _with(("trimmed", "resampled")),
     "+ trim + resample, 8 turns (+16)": _with(("trimmed", "resampled"), True),
     "+ trim + resample + band + frame (+6)": _with(("trimmed", "resampled", "unbanded", "unframed")),
+    "every extra, 8 turns (+48)": lambda p, t: True,
 }
 # The set `check` uses for each `--extra-variants` value (as the Rust screener does).
 SET_OF_EXTRAS = {(): "as is (8 turns)", ("trim",): "+ trim (+1)", ("resample",): "+ resample (+1)",

@@ -137,7 +137,7 @@ def render(res, data):
     L.append("## False matches\n")
     inn = res["innocent"]
     ds = res["default_set"]
-    rows = [[k, inn["false_matches"][k][ds], inn["false_matches"][k]["+ trim + resample, 8 turns (+16)"]] for k in sorted(
+    rows = [[k, inn["false_matches"][k][ds], inn["false_matches"][k]["every extra, 8 turns (+48)"]] for k in sorted(
         inn["false_matches"], key=lambda k: (k.endswith("dih"), int(k.split("-")[0][1:])))]
     L.append(f"{inn['files']} innocent files ({inn['screenable']} with quality >= 50) screened against every "
              f"filter; the closest any of them (best turned variant) comes to a listed hash is "
@@ -171,7 +171,7 @@ def render(res, data):
              f"median {dv['8 derived from the DCT']['rotation family, median bits']:.0f} bits from the original "
              f"against {dv['8 from turned pixels']['rotation family, median bits']:.0f} for turned pixels: the "
              "pre-resize and the 64x64 decimation do not commute with turning. `check` computes turned pixels.\n")
-    L.append("**Extra preparations** (`check --extra-variants`; src/variants.rs): the image with uniform "
+    L.append("**Extra preparations** (`check --extra-variants`; src/variants/): the image with uniform "
              "borders and letterbox bars trimmed (`trim`), and an image under 512x512 resampled (bilinear) to "
              "512x512 (`resample`), each queried as it is (1 query) or, with `turned`, in the eight turns the "
              "image itself is queried in (8 queries), when it applies. The r8 `check` run made all of these "

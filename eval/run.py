@@ -45,7 +45,7 @@ INNOCENT_TRANSFORMS = ("identical", "jpeg70", "thumb256", "mirror", "letterbox",
 ALL_EXTRAS = "trim,resample,band,frame,turned"
 # What `check` does without `--extra-variants` (Policy::default()); the run
 # without the flag must agree with it (checked in finish()).
-DEFAULT_EXTRAS = ("resample", "trim")
+DEFAULT_EXTRAS = ("band", "frame", "resample", "trim")
 # The filter every file is screened against with `check` and every extra on,
 # and the filters `check` runs against with its defaults (to check the emulation).
 MEASURED = "r8-dih"

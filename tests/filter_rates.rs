@@ -40,15 +40,15 @@ fn pdq_rate(radius: u8, dihedral: bool, target: f64, seed: u64) {
 
 #[test]
 fn pdq_exact_match_with_dihedral_variants() {
-    // r = 0: one chunk, 8 + 4 probes per file (the eight turns and the
-    // default extras): 14-bit fingerprints, 12 * 2^-14 against a target of 8 * 2^-13.
+    // r = 0: one chunk, 8 + 8 probes per file (the eight turns and the
+    // default extras): 14-bit fingerprints, 16 * 2^-14 against a target of 8 * 2^-13.
     pdq_rate(0, true, 8.0 / 8192.0, 1);
 }
 
 #[test]
 fn pdq_radius_one_without_dihedral() {
     // r = 1: the planner takes two 128-bit chunks probed exactly (s = 0, 0): 2 probes
-    // per query, 1 + 4 queries per file, 14-bit fingerprints: 10 * 2^-14 against a
+    // per query, 1 + 8 queries per file, 15-bit fingerprints: 18 * 2^-15 against a
     // target of 257 * 2^-18.
     pdq_rate(1, false, 257.0 / 262_144.0, 2);
 }

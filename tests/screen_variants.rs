@@ -71,9 +71,9 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
 }
 
 #[test]
-fn default_policy_trims_and_resamples_unturned() {
+fn default_policy_trims_resamples_and_cuts_bands_and_frames_unturned() {
     let extra = Policy::default().extra_variants;
-    assert_eq!(extra, ExtraVariants::from_names("trim,resample").unwrap());
+    assert_eq!(extra, ExtraVariants::from_names("trim,resample,band,frame").unwrap());
     let copy = letterboxed(); // 451x451: both trimmed and resampled
     let result = screener(extra).screen_pixels(copy.view());
     let extras: Vec<_> = result.queries[8..].iter().map(|q| (q.preparation, q.turn)).collect();

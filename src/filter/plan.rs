@@ -348,16 +348,16 @@ mod tests {
     #[test]
     fn radius_8_at_1e_6_cuts_probes_within_the_size_target() {
         // The plan docs/filter-format.md works through: 4 chunks, radii (1, 1, 1, 2),
-        // 12 queries per file (8 turns + 4 extra), f the first width with
+        // 16 queries per file (8 turns + 8 extra), f the first width with
         // probes per file x 2^-f <= 1e-6.
         let (p, f) = plan(8, 1e-6, true, 1_000_000).unwrap();
         assert_eq!(p.chunks, 4);
         assert_eq!(p.chunk_radii(), &[1, 1, 1, 2]);
         assert!(p.probes_per_query < 16_000, "{p:?}");
-        assert_eq!(p.probes_per_file(), p.probes_per_query / 8 * 12);
+        assert_eq!(p.probes_per_file(), p.probes_per_query / 8 * 16);
         assert_eq!(f64::from(f), (p.probes_per_file() as f64 / 1e-6).log2().ceil());
         let bits = 4.0 * f64::from(f) * FUSE_FACTOR;
-        assert!(bits <= 2.1 * lower_bound_bits(8, 1e-6, 12));
+        assert!(bits <= 2.1 * lower_bound_bits(8, 1e-6, 16));
         assert!(p.chance_collision_rate(1_000_000) < 1e-7);
     }
 
@@ -367,7 +367,7 @@ mod tests {
         // the planner takes the plan within the size target with the fewest;
         // it beats equal chunks with s = floor(r / m).
         let (p, f) = plan(16, 1e-6, true, 1_000_000).unwrap();
-        assert!(f64::from(p.chunks) * f64::from(f) * FUSE_FACTOR <= 2.1 * lower_bound_bits(16, 1e-6, 12));
+        assert!(f64::from(p.chunks) * f64::from(f) * FUSE_FACTOR <= 2.1 * lower_bound_bits(16, 1e-6, 16));
         let equal = PdqParams::new(16, &[52, 51, 51, 51, 51], &[3; 5], true).unwrap();
         assert!(p.chance_collision_rate(1_000_000) < equal.chance_collision_rate(1_000_000), "{p:?}");
     }

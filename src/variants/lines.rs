@@ -83,26 +83,38 @@ pub fn profile(image: &PixelView<'_>, side: Side, span: (u32, u32), count: u32, 
     let (a, b) = span;
     let n = (b - a).min(SAMPLES);
     let positions: Vec<u32> = (0..n).map(|j| a + j * (b - a) / n).collect();
-    let mut before: Vec<u8> = Vec::new();
-    let mut values = vec![0u8; n as usize];
-    let mut sorted = vec![0u8; n as usize];
-    let mut lines = Vec::with_capacity(count as usize);
-    for k in 0..count {
-        for (v, &at) in values.iter_mut().zip(&positions) {
-            let (x, y) = side.pixel(image, k, at);
-            *v = image.luma(x, y);
+    // Every sample first, line by line (`grid[k * n + j]`), read in memory
+    // order: along rows for rows, down the sampled rows for columns.
+    let width = n as usize;
+    let mut grid = vec![0u8; count as usize * width];
+    let mut read = |k: u32, j: usize, at: u32| {
+        let (x, y) = side.pixel(image, k, at);
+        grid[k as usize * width + j] = image.luma(x, y);
+    };
+    if side.rows() {
+        for k in 0..count {
+            positions.iter().enumerate().for_each(|(j, &at)| read(k, j, at));
         }
+    } else {
+        for (j, &at) in positions.iter().enumerate() {
+            (0..count).for_each(|k| read(k, j, at));
+        }
+    }
+    let mut before: &[u8] = &[];
+    let mut sorted = vec![0u8; width];
+    let mut lines = Vec::with_capacity(count as usize);
+    for values in grid.chunks_exact(width) {
         let share = |count: usize| (count as u32 * 256) / n;
         let flat = if flat {
-            sorted.copy_from_slice(&values);
+            sorted.copy_from_slice(values);
             let median = *sorted.select_nth_unstable(n as usize / 2).1;
             share(values.iter().filter(|v| v.abs_diff(median) <= SAME).count())
         } else {
             0
         };
-        let changed = share(values.iter().zip(&before).filter(|(v, w)| v.abs_diff(**w) > SAME).count());
+        let changed = share(values.iter().zip(before).filter(|(v, w)| v.abs_diff(**w) > SAME).count());
         lines.push(Line { flat, changed });
-        before.clone_from(&values);
+        before = values;
     }
     lines
 }

@@ -61,7 +61,7 @@ export interface ScreenerOptions {
    * band or side panel cut off), `'frame'` (the picture inside a blurred-copy,
    * noise or gradient frame), `'turned'` (those in all eight turns). An
    * empty array queries the image only. By default the CLI's default,
-   * `['trim', 'resample']` (docs/EVALUATION.md, "Query-side variants").
+   * `['trim', 'resample', 'band', 'frame']` (docs/EVALUATION.md, "Query-side variants").
    */
   extraVariants?: ReadonlyArray<'trim' | 'resample' | 'band' | 'frame' | 'turned'>;
   /** The policy; every field is optional (see {@link DEFAULT_POLICY}). */

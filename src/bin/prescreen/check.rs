@@ -49,7 +49,7 @@ pub struct Args {
     /// it), `band` (a caption band or side panel cut off), `frame` (the
     /// picture inside a blurred-copy, noise or gradient frame), `turned`
     /// (query those in all eight turns, not just as they are), or `none`.
-    /// By default, `trim,resample` (docs/EVALUATION.md).
+    /// By default, `trim,resample,band,frame` (docs/EVALUATION.md).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     extra_variants: Vec<ExtraArg>,
     /// With `--json`, also list every PDQ query made (`queries`: preparation,

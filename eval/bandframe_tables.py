@@ -47,7 +47,7 @@ def measure(manifest, jobs, originals, oracle, screened, r12, listed_hex):
         return min(_dist(h, m["plain"]) for h in o["turned"]) if o["quality"] >= 50 else 999
 
     copies = [(ident, name, path) for which, ident, name, _m, path in jobs if which == "listed"]
-    names = list(dict.fromkeys(name for _i, name, _p in copies))
+    names = list(dict.fromkeys(name for _i, name, _p in copies if name in transforms.GEOMETRY))
     rows = []
     for group in names + [f"family {f}" for f in dict.fromkeys(transforms.TRANSFORMS[n][0] for n in names)]:
         sel = [c for c in copies if c[1] == group or f"family {transforms.TRANSFORMS[c[1]][0]}" == group]

@@ -101,13 +101,19 @@ pub fn profile(image: &PixelView<'_>, side: Side, span: (u32, u32), count: u32, 
         }
     }
     let mut before: &[u8] = &[];
-    let mut sorted = vec![0u8; width];
     let mut lines = Vec::with_capacity(count as usize);
     for values in grid.chunks_exact(width) {
         let share = |count: usize| (count as u32 * 256) / n;
         let flat = if flat {
-            sorted.copy_from_slice(values);
-            let median = *sorted.select_nth_unstable(n as usize / 2).1;
+            // The median from a histogram: the value at index n / 2 once sorted.
+            let mut counts = [0u32; 256];
+            values.iter().for_each(|&v| counts[usize::from(v)] += 1);
+            let mut below = 0;
+            let median = (0..=255u8).find(|&v| {
+                below += counts[usize::from(v)];
+                below > n / 2
+            });
+            let median = median.unwrap_or(0);
             share(values.iter().filter(|v| v.abs_diff(median) <= SAME).count())
         } else {
             0

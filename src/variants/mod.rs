@@ -454,6 +454,22 @@ mod tests {
     }
 
     #[test]
+    fn a_crop_view_hashes_like_a_copy_in_every_turn() {
+        // RGBA, a crop that is off every edge and larger than 512 on one side.
+        let (w, h) = (700u32, 300u32);
+        let data: Vec<u8> = (0..w * h * 4).map(|i| testing::noise(i % (w * 4), i / (w * 4) / 9, 1) as u8).collect();
+        let image = PixelView::new(w, h, Layout::Rgba8, &data).unwrap();
+        let rect = Rect { left: 13, top: 7, width: 600, height: 201 };
+        let copy: Vec<u8> = (rect.top..rect.top + rect.height)
+            .flat_map(|y| image.row(y)[rect.left as usize * 4..][..rect.width as usize * 4].to_vec())
+            .collect();
+        let copy = PixelView::new(rect.width, rect.height, Layout::Rgba8, &copy).unwrap();
+        let crop = image.crop(rect).unwrap();
+        assert_eq!(pdq::hash_turned(crop), pdq::hash_turned(copy));
+        assert_eq!(pdq::hash_dihedral(crop), pdq::hash_dihedral(copy));
+    }
+
+    #[test]
     fn extras_by_name() {
         let all = ExtraVariants::from_names("trim, resample,band,frame,turned").unwrap();
         assert_eq!(all, ExtraVariants { trim: true, resample: true, band: true, frame: true, turned: true });

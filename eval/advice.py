@@ -67,13 +67,18 @@ def variants_text(res, radii):
     radius = choose_radius(res, radii)
     base = rows["as is (8 turns)"]
     out = []
-    for name, label, targets in (
-            ("+ trim (+1)", "Trimming uniform borders", ("border5", "letterbox", "letterbox+thumb256")),
-            ("+ resample (+1)", "Resampling images under 512x512 to 512x512",
-             ("thumb256", "resize0.25", "jpeg70+resize0.5", "rot90+resize0.5"))):
+    for name, turned, label, targets in (
+            ("+ trim (+1)", "+ trim, 8 turns (+8)", "Trimming uniform borders",
+             ("border5", "letterbox", "letterbox+thumb256")),
+            ("+ resample (+1)", "+ resample, 8 turns (+8)", "Resampling images under 512x512 to 512x512",
+             ("thumb256", "resize0.25", "jpeg70+resize0.5", "rot90+resize0.5")),
+            ("+ band (+2)", "+ band, 8 turns (+16)", "Cutting off caption bands and side panels",
+             ("band-top12", "band-bottom15", "band-side20", "band-top12+jpeg85")),
+            ("+ frame (+2)", "+ frame, 8 turns (+16)", "Cutting off blurred-copy, noise and gradient frames",
+             ("frame-blur-square", "frame-blur-9x16", "frame-noise6", "frame-noise12", "frame-gradient8"))):
         s = rows[name]
         ok, gain, extra = pays(res, name, radius)
-        eight = rows[name.replace(" (+1)", ", 8 turns (+8)")]
+        eight = rows[turned]
         gains = [f"`{t}` {_pct(base['by_transform'][t])} -> {_pct(s['by_transform'][t])}"
                  for t in targets if t in s["by_transform"]]
         key = name.split()[1]
@@ -87,8 +92,8 @@ def variants_text(res, radii):
             f"{eight['queries_mean']:.2f} queries per file. It applies to "
             f"{_pct(s['fires_innocent_originals'])} of the innocent photos as they are; over all files screened "
             f"it takes {s['queries_mean']:.2f} queries per file instead of {base['queries_mean']:.2f} "
-            f"({100 * extra:+.1f}% probes, and the same share more false-match budget: the filter is sized for 8 "
-            f"queries per file, so a file that gets 9 has 9/8 the per-file rate). Innocent files flagged at "
+            f"({100 * extra:+.1f}% probes; the filter's per-file false-match rate is sized for the eight turns "
+            f"plus MAX_DEFAULT_EXTRA_QUERIES more, docs/filter-format.md). Innocent files flagged at "
             f"r{radius}: "
             f"{s['innocent_flagged'][str(radius)]}; closest innocent hash {s['innocent_nearest']} bits."
             + " (CPU time: see Timings.) " + verdict(ok, key in res["default_extras"]))

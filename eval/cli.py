@@ -58,7 +58,8 @@ def build(filter_path, pdq_list_path, radius, dihedral, rate, salt):
 
 
 def check(filter_path, paths, extra=None):
-    """{path: {verdict, pdq, quality, queries: [[preparation, turn, hex, matched]]}}
+    """{path: {verdict, pdq, quality, queries: [[preparation, turn, hex, matched]],
+    regions: [[left, top, width, height] or None per query]}}
     from `prescreen check --json --queries`; `extra` is the `--extra-variants`
     value (None: the CLI's default)."""
     args = ["check", "--json", "--queries"] + (["--extra-variants", extra] if extra else []) + [str(filter_path)]
@@ -67,7 +68,8 @@ def check(filter_path, paths, extra=None):
         for rec in _json_lines(args + chunk):
             out[rec["path"]] = {
                 "verdict": rec["verdict"], "pdq": rec.get("hashes", {}).get("pdq"), "quality": rec.get("hashes", {}).get("quality"),
-                "queries": [[q["preparation"], q["turn"], q["pdq"], q["matched"]] for q in rec.get("queries", [])]}
+                "queries": [[q["preparation"], q["turn"], q["pdq"], q["matched"]] for q in rec.get("queries", [])],
+                "regions": [q.get("region") for q in rec.get("queries", [])]}
     return out
 
 

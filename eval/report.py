@@ -37,20 +37,33 @@ def _stats(values):
             "max": int(a.max()), "min": int(a.min())}
 
 
-# Query sets: which of the queries `check --extra-variants trim,resample`
-# made count. Each is a predicate on (preparation, turn).
+# Query sets: which of the queries `check --extra-variants trim,resample,band,frame,turned`
+# made count. Each is a predicate on (preparation, turn): the image as it is
+# in its eight turns, and the listed extra preparations unturned or turned.
+def _with(extras, turned=False):
+    return lambda p, t: p == "as-is" or (p in extras and (turned or t == "original"))
+
+
 QUERY_SETS = {
-    "as is (8 turns)": lambda p, t: p == "as-is",
-    "+ trim (+1)": lambda p, t: p == "as-is" or (p == "trimmed" and t == "original"),
-    "+ trim, 8 turns (+8)": lambda p, t: p in ("as-is", "trimmed"),
-    "+ resample (+1)": lambda p, t: p == "as-is" or (p == "resampled" and t == "original"),
-    "+ resample, 8 turns (+8)": lambda p, t: p in ("as-is", "resampled"),
-    "+ trim + resample (+2)": lambda p, t: p == "as-is" or t == "original",
-    "+ trim + resample, 8 turns (+16)": lambda p, t: True,
+    "as is (8 turns)": _with(()),
+    "+ trim (+1)": _with(("trimmed",)),
+    "+ trim, 8 turns (+8)": _with(("trimmed",), True),
+    "+ resample (+1)": _with(("resampled",)),
+    "+ resample, 8 turns (+8)": _with(("resampled",), True),
+    "+ band (+2)": _with(("unbanded",)),
+    "+ band, 8 turns (+16)": _with(("unbanded",), True),
+    "+ frame (+2)": _with(("unframed",)),
+    "+ frame, 8 turns (+16)": _with(("unframed",), True),
+    "+ trim + resample (+2)": _with(("trimmed", "resampled")),
+    "+ trim + resample, 8 turns (+16)": _with(("trimmed", "resampled"), True),
+    "+ trim + resample + band + frame (+6)": _with(("trimmed", "resampled", "unbanded", "unframed")),
+    "every extra, 8 turns (+48)": lambda p, t: True,
 }
 # The set `check` uses for each `--extra-variants` value (as the Rust screener does).
 SET_OF_EXTRAS = {(): "as is (8 turns)", ("trim",): "+ trim (+1)", ("resample",): "+ resample (+1)",
+                 ("band",): "+ band (+2)", ("frame",): "+ frame (+2)",
                  ("resample", "trim"): "+ trim + resample (+2)",
+                 ("band", "frame", "resample", "trim"): "+ trim + resample + band + frame (+6)",
                  ("trim", "turned"): "+ trim, 8 turns (+8)", ("resample", "turned"): "+ resample, 8 turns (+8)",
                  ("resample", "trim", "turned"): "+ trim + resample, 8 turns (+16)"}
 
@@ -221,6 +234,7 @@ def write(data, out):
                      "nearest_min": innocent_near[0] if innocent_near else None,
                      "nearest_p1": float(np.percentile(innocent_near, 1)) if innocent_near else None},
         "random": random, "unrelated": unrelated, "variants": variants, "dct_vs_turned": dct,
+        "bandframe": bandframe(data),
         "oracle_agreement": {"files": len(recs), "differ": mismatch(recs), "png": len(pngs),
                              "png_differ": mismatch(pngs),
                              "png_turned_differ": sum(
@@ -240,7 +254,21 @@ def write(data, out):
 
 # Transforms the extra query variants are meant to help with.
 TARGETED = ("border5", "letterbox", "letterbox+thumb256", "caption", "thumb256", "resize0.25",
+            "band-top12", "band-bottom15", "band-side20", "band-top12+jpeg85", "frame-blur-square",
+            "frame-blur-9x16", "frame-noise6", "frame-noise12", "frame-gradient8",
             "resize0.5", "jpeg70+resize0.5", "caption+resize0.5", "rot90+resize0.5")
+
+
+def bandframe(data):
+    """The band and frame tables (eval/bandframe_tables.py) from the measured run."""
+    import bandframe_tables
+    screened = data["cli_check"]["r8-dih"]
+    r12 = {h: m for rec in data["cli_check"]["r12-dih"].values() for _p, _t, h, m in rec["queries"]}
+    listed_hex = {r["id"]: h for r, h in zip(data["manifest"]["listed"], data["listed_cli"])}
+    if not any(n in transforms.GEOMETRY for _w, _i, n, _m, _p in data["jobs"]):
+        return None
+    return bandframe_tables.measure(data["manifest"], data["jobs"], data["originals"], data["oracle"],
+                                    screened, r12, listed_hex)
 
 
 def measure_variants(copies, innocent, origs, own_cli, listed_cli, builds, data):

@@ -85,6 +85,76 @@ def _letterbox(img):
     return out
 
 
+def _band(img, frac, side, colour, ink, text):
+    """Adds a band of `frac` of the height (top/bottom) or width (left/right)
+    beside the picture, in `colour`, with `text` in `ink` (a meme caption or
+    a side panel): the picture is whole, it only moved."""
+    w, h = img.size
+    b = max(8, round((h if side in ("top", "bottom") else w) * frac))
+    size = (w, h + b) if side in ("top", "bottom") else (w + b, h)
+    out = Image.new("RGB", size, colour)
+    at = {"top": (0, b), "left": (b, 0)}.get(side, (0, 0))
+    out.paste(img, at)
+    d = ImageDraw.Draw(out)
+    if side in ("top", "bottom"):
+        y0 = 0 if side == "top" else h
+        d.text((w // 30, y0 + b // 5), text, fill=ink, font=_font(max(8, b * 11 // 20)))
+    else:
+        x0 = 0 if side == "left" else w
+        font = _font(max(8, b // 7))
+        for i, line in enumerate(text.split()):
+            d.text((x0 + b // 10, h // 10 + i * b // 4), line, fill=ink, font=font)
+    return out
+
+
+def _cover(img, size):
+    """`img` scaled (Lanczos) to cover `size`, centred and cut to it."""
+    w, h = img.size
+    s = max(size[0] / w, size[1] / h)
+    big = img.resize((max(size[0], round(w * s)), max(size[1], round(h * s))), Image.LANCZOS)
+    left, top = (big.width - size[0]) // 2, (big.height - size[1]) // 2
+    return big.crop((left, top, left + size[0], top + size[1]))
+
+
+def _fit(img, aspect_w, aspect_h, fill):
+    """Fits the picture into the smallest canvas of the given aspect that
+    holds it, centred, with `fill(size)` behind (what apps do for a feed)."""
+    w, h = img.size
+    cw = max(w, -(-h * aspect_w // aspect_h))
+    ch = max(h, -(-cw * aspect_h // aspect_w))
+    out = fill((cw, ch))
+    out.paste(img, ((cw - w) // 2, (ch - h) // 2))
+    return out
+
+
+def _blurred_copy(img):
+    return lambda size: ImageEnhance.Brightness(
+        _cover(img, size).filter(ImageFilter.GaussianBlur(max(size) / 40))).enhance(0.85)
+
+
+def _frame(img, frac, fill):
+    """A frame of `frac` of each side around the picture, filled by `fill(size)`."""
+    w, h = img.size
+    bx, by = max(2, round(w * frac)), max(2, round(h * frac))
+    out = fill((w + 2 * bx, h + 2 * by))
+    out.paste(img, (bx, by))
+    return out
+
+
+def _noise_fill(seed):
+    def fill(size):
+        rng = np.random.default_rng(seed)
+        return Image.fromarray(rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
+    return fill
+
+
+def _gradient_fill(size):
+    w, h = size
+    t = (np.arange(w)[None, :] / max(1, w - 1) + np.arange(h)[:, None] / max(1, h - 1)) / 2
+    a, b = np.array([40, 70, 190]), np.array([250, 140, 60])
+    return Image.fromarray(np.rint(a + (b - a) * t[..., None]).astype(np.uint8))
+
+
 def _exif_phone(img, path):
     """Pixels stored as the sensor saw them (turned 90 degrees), with EXIF
     Orientation 6 so that viewers show the picture upright: what phones write."""
@@ -154,6 +224,48 @@ _add("combined", "bright+20+crop3", image=_plain(
 _add("combined", "letterbox+thumb256", image=_plain(lambda im: _resize(_letterbox(im), 256 / max(im.size))))
 _add("combined", "rot90+resize0.5", image=_plain(
     lambda im: _resize(im.transpose(Image.Transpose.ROTATE_90), 0.5)))
+
+_add("bands", "band-top12", image=_plain(
+    lambda im: _band(im, 0.12, "top", (255, 255, 255), (200, 20, 20), "me explaining this to my cat")))
+_add("bands", "band-bottom15", image=_plain(
+    lambda im: _band(im, 0.15, "bottom", (250, 215, 0), (20, 40, 160), "nobody: / absolutely nobody:")))
+_add("bands", "band-side20", image=_plain(
+    lambda im: _band(im, 0.20, "right", (30, 30, 60), (240, 200, 90), "posted by user 2h ago reply share")))
+_add("bands", "band-top12+jpeg85", "jpg", writer=lambda im, p, i: _jpeg(
+    _band(im, 0.12, "top", (255, 255, 255), (200, 20, 20), "me explaining this to my cat"), p, 85))
+_add("frames", "frame-blur-square", image=_plain(lambda im: _fit(im, 1, 1, _blurred_copy(im))))
+_add("frames", "frame-blur-9x16", image=_plain(lambda im: _fit(im, 9, 16, _blurred_copy(im))))
+_add("frames", "frame-noise6", image=lambda im, i: _frame(im, 0.06, _noise_fill(_seed("frame-noise6", i))))
+_add("frames", "frame-noise12", image=lambda im, i: _frame(im, 0.12, _noise_fill(_seed("frame-noise12", i))))
+_add("frames", "frame-gradient8", image=_plain(lambda im: _frame(im, 0.08, _gradient_fill)))
+
+# Where the picture lies in each copy of these families, from the master's
+# size: (left, top, width, height), the same arithmetic as the generators.
+def _band_box(frac, side):
+    def box(w, h):
+        b = max(8, round((h if side in ("top", "bottom") else w) * frac))
+        return (0, b, w, h) if side == "top" else (b, 0, w, h) if side == "left" else (0, 0, w, h)
+    return box
+
+
+def _fit_box(aspect_w, aspect_h):
+    def box(w, h):
+        cw = max(w, -(-h * aspect_w // aspect_h))
+        ch = max(h, -(-cw * aspect_h // aspect_w))
+        return ((cw - w) // 2, (ch - h) // 2, w, h)
+    return box
+
+
+def _frame_box(frac):
+    return lambda w, h: (max(2, round(w * frac)), max(2, round(h * frac)), w, h)
+
+
+GEOMETRY = {
+    "band-top12": _band_box(0.12, "top"), "band-bottom15": _band_box(0.15, "bottom"),
+    "band-side20": _band_box(0.20, "right"), "band-top12+jpeg85": _band_box(0.12, "top"),
+    "frame-blur-square": _fit_box(1, 1), "frame-blur-9x16": _fit_box(9, 16),
+    "frame-noise6": _frame_box(0.06), "frame-noise12": _frame_box(0.12), "frame-gradient8": _frame_box(0.08),
+}
 
 FAMILIES = []
 for _fam, *_ in TRANSFORMS.values():

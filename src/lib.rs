@@ -32,7 +32,7 @@ pub use filter::{
     ball, public_key_of, DigestKind, Filter, FilterBuilder, FilterInfo, PdqParams, SectionInfo, SectionKind,
     SignatureStatus, MAX_RADIUS,
 };
-pub use pixels::{Layout, PixelView, Pixels};
+pub use pixels::{Layout, PixelView, Pixels, Rect};
 pub use report::Json;
 pub use screen::{PdqAction, PdqQuery, Policy, Reason, Screener, Screening, UnscreenableAction, Verdict};
 pub use variants::{resample_small, trim_uniform_borders, ExtraVariants, Preparation};

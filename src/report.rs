@@ -133,15 +133,22 @@ impl Reason {
 }
 
 impl PdqQuery {
-    /// `{"preparation": "trimmed", "turn": "flipY", "pdq": HEX, "quality": 93, "matched": false}`.
+    /// `{"preparation": "trimmed", "region": [LEFT, TOP, WIDTH, HEIGHT],
+    /// "turn": "flipY", "pdq": HEX, "quality": 93, "matched": false}`; `region`
+    /// only when the preparation cut the image.
     pub fn to_json(&self) -> Json {
-        Json::Object(vec![
-            ("preparation", self.preparation.name().into()),
+        let mut fields = vec![("preparation", self.preparation.name().into())];
+        if let Some(r) = self.region {
+            let sides = [r.left, r.top, r.width, r.height];
+            fields.push(("region", Json::Array(sides.iter().map(|&v| v.into()).collect())));
+        }
+        fields.extend([
             ("turn", self.turn.name().into()),
             ("pdq", self.pdq.hash.to_hex().into()),
             ("quality", self.pdq.quality.into()),
             ("matched", self.matched.into()),
-        ])
+        ]);
+        Json::Object(fields)
     }
 }
 

@@ -5,8 +5,8 @@ use crate::digest::{Digester, Digests};
 use crate::error::Error;
 use crate::filter::{DigestKind, Filter};
 use crate::pdq::{self, Dihedral, Pdq};
-use crate::pixels::PixelView;
-use crate::variants::{self, ExtraVariants, Preparation};
+use crate::pixels::{PixelView, Rect};
+use crate::variants::{self, ExtraVariants, Preparation, Prepared};
 
 /// What screening decided for one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +201,8 @@ pub struct Screening {
 pub struct PdqQuery {
     /// How the image was prepared before hashing.
     pub preparation: Preparation,
+    /// The part of the image hashed, when the preparation cut it.
+    pub region: Option<Rect>,
     /// How it was turned.
     pub turn: Dihedral,
     /// Its hash and quality.
@@ -356,8 +358,13 @@ impl<B: AsRef<[u8]>> Screener<B> {
             return (original, vec![Reason::LowQuality(original.quality)]);
         }
         let extra = self.policy.extra_variants;
-        for (preparation, pixels) in variants::prepare(view, extra) {
-            self.query_prepared(preparation, pixels.view(), dihedral && extra.turned, queries);
+        for (preparation, prepared) in variants::prepare(view, extra) {
+            let prepared_view = prepared.view(view);
+            let before = queries.len();
+            self.query_prepared(preparation, prepared_view, dihedral && extra.turned, queries);
+            if let Prepared::Crop(rect) = prepared {
+                queries[before..].iter_mut().for_each(|q| q.region = Some(rect));
+            }
         }
         let mut matches: Vec<Reason> = Vec::new();
         for q in queries.iter().filter(|q| q.matched) {
@@ -387,6 +394,7 @@ impl<B: AsRef<[u8]>> Screener<B> {
         if unturned.quality >= self.policy.min_quality {
             queries.extend(hashes.into_iter().map(|(turn, pdq)| PdqQuery {
                 preparation,
+                region: None,
                 turn,
                 pdq,
                 matched: self.filter.match_pdq(&pdq.hash),

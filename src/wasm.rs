@@ -15,6 +15,7 @@ use crate::hex;
 use crate::pixels::{Layout, PixelView};
 use crate::report::Json;
 use crate::screen::{PdqAction, Policy, Screener, UnscreenableAction};
+use crate::variants::ExtraVariants;
 
 /// The largest file decoded in the browser: bigger files are screened by their
 /// digests only, so a tab never holds a huge file whole in wasm memory.
@@ -46,7 +47,10 @@ impl JsScreener {
     /// must carry a valid signature by that key. `pdq_action` is `"flag"`
     /// (the default) or `"block"`; `decode` is `"exact"` (the default, as
     /// natively) or `"fast"` (large baseline JPEGs at 1/4 or 1/8 scale);
-    /// `unscreenable` is `"allow"`, `"flag"` (the default) or `"block"`.
+    /// `unscreenable` is `"allow"`, `"flag"` (the default) or `"block"`;
+    /// `extra_variants` lists the extra PDQ queries as `prescreen check
+    /// --extra-variants` does (`"trim,resample,band"`, `"none"`; by default
+    /// `check`'s default).
     #[wasm_bindgen(constructor)]
     pub fn new(
         filter: Vec<u8>,
@@ -54,6 +58,7 @@ impl JsScreener {
         pdq_action: Option<String>,
         decode: Option<String>,
         unscreenable: Option<String>,
+        extra_variants: Option<String>,
     ) -> Result<JsScreener, JsValue> {
         report_panics();
         let key = match public_key {
@@ -90,13 +95,21 @@ impl JsScreener {
                 ))))
             }
         };
+        let extra_variants = match extra_variants.as_deref() {
+            None => ExtraVariants::default(),
+            Some(list) => ExtraVariants::from_names(list).map_err(|e| to_js(&e))?,
+        };
         let filter = Filter::from_bytes(filter, key.as_ref()).map_err(|e| to_js(&e))?;
         if filter.is_expired((js_sys::Date::now() / 1000.0) as u64) {
             return Err(to_js(&Error::FilterExpired));
         }
         let defaults = Limits::default();
         let limits = defaults.with_max_input_bytes(defaults.max_input_bytes.min(MAX_DECODE_BYTES));
-        let policy = Policy::default().with_pdq_action(pdq_action).with_decode(decode).with_unscreenable(unscreenable);
+        let policy = Policy::default()
+            .with_pdq_action(pdq_action)
+            .with_decode(decode)
+            .with_unscreenable(unscreenable)
+            .with_extra_variants(extra_variants);
         Ok(JsScreener { inner: Screener::new(filter, policy, limits), limits })
     }
 

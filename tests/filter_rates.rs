@@ -29,24 +29,27 @@ fn pdq_rate(radius: u8, dihedral: bool, target: f64, seed: u64) {
     }
     let filter = Filter::from_bytes(builder.build(None).unwrap(), None).unwrap();
     let params = filter.pdq_params().unwrap();
-    let variants = params.variants();
+    // As many queries as a file makes at most with the default extra preparations.
+    let queries = params.queries_per_file();
     let hits = (0..FILES)
-        .filter(|_| (0..variants).map(|_| PdqHash(rng.bytes())).fold(false, |hit, q| filter.match_pdq(&q) | hit))
+        .filter(|_| (0..queries).map(|_| PdqHash(rng.bytes())).fold(false, |hit, q| filter.match_pdq(&q) | hit))
         .count() as u64;
-    let what = format!("pdq r={radius} dihedral={dihedral} ({} probes/file)", params.probes_per_query);
+    let what = format!("pdq r={radius} dihedral={dihedral} ({} probes/file)", params.probes_per_file());
     assert_within_2x(&what, hits, target);
 }
 
 #[test]
 fn pdq_exact_match_with_dihedral_variants() {
-    // r = 0: one chunk, 8 probes per file; target 8 * 2^-13.
+    // r = 0: one chunk, 8 + 8 probes per file (the eight turns and the
+    // default extras): 14-bit fingerprints, 16 * 2^-14 against a target of 8 * 2^-13.
     pdq_rate(0, true, 8.0 / 8192.0, 1);
 }
 
 #[test]
 fn pdq_radius_one_without_dihedral() {
     // r = 1: the planner takes two 128-bit chunks probed exactly (s = 0, 0): 2 probes
-    // per file with 11-bit fingerprints, expected 2 * 2^-11 against a target of 257 * 2^-18.
+    // per query, 1 + 8 queries per file, 15-bit fingerprints: 18 * 2^-15 against a
+    // target of 257 * 2^-18.
     pdq_rate(1, false, 257.0 / 262_144.0, 2);
 }
 

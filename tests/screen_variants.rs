@@ -27,13 +27,6 @@ fn screener(extra: ExtraVariants) -> Screener {
     Screener::new(filter, Policy::default().with_extra_variants(extra), Limits::default())
 }
 
-/// Extra variants with only trim, resample and turned set as given.
-fn extras(trim: bool, resample: bool, turned: bool) -> ExtraVariants {
-    let mut extra = ExtraVariants::none();
-    (extra.trim, extra.resample, extra.turned) = (trim, resample, turned);
-    extra
-}
-
 /// Chelsea padded to a 451x451 square with black bars above and below.
 fn letterboxed() -> Pixels {
     let image = chelsea();
@@ -51,32 +44,32 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
     let listed = pdq::hash(chelsea().view()).hash;
     assert!(pdq::hash(copy.view()).hash.distance(&listed) > 8);
 
-    let none = ExtraVariants::none();
+    let none = ExtraVariants::from_names("none").unwrap();
     let plain = screener(none).screen_pixels(copy.view());
     assert_eq!(plain.verdict, Verdict::Allow);
     assert_eq!(plain.queries.len(), 8);
     assert!(plain.queries.iter().all(|q| q.preparation == Preparation::AsIs && !q.matched));
 
-    let trim = extras(true, false, false);
+    let trim = ExtraVariants::from_names("trim").unwrap();
     let result = screener(trim).screen_pixels(copy.view());
     assert_eq!(result.verdict, Verdict::Flag);
     assert_eq!(result.reasons, [Reason::Pdq(Dihedral::Original)]);
     assert_eq!(result.queries.len(), 9, "the trimmed image is queried unturned");
-    let turned = screener(extras(true, false, true)).screen_pixels(copy.view());
+    let turned = screener(ExtraVariants::from_names("trim,turned").unwrap()).screen_pixels(copy.view());
     assert_eq!(turned.queries.len(), 16);
     assert_eq!(turned.queries.iter().filter(|q| q.matched).count(), 1);
     let matched: Vec<_> = result.queries.iter().filter(|q| q.matched).collect();
     assert_eq!(matched.len(), 1);
     assert_eq!((matched[0].preparation, matched[0].turn), (Preparation::Trimmed, Dihedral::Original));
     let trimmed = trim_uniform_borders(copy.view()).unwrap();
-    assert_eq!(matched[0].pdq, pdq::hash(trimmed.view()));
+    assert_eq!(matched[0].pdq, pdq::hash(copy.view().crop(trimmed).unwrap()));
     assert_eq!(result.pdq, Some(pdq::hash(copy.view())), "the reported hash stays the image's own");
 }
 
 #[test]
-fn default_policy_trims_and_resamples_unturned() {
+fn default_policy_trims_resamples_and_cuts_bands_and_frames_unturned() {
     let extra = Policy::default().extra_variants;
-    assert_eq!(extra, extras(true, true, false));
+    assert_eq!(extra, ExtraVariants::from_names("trim,resample,band,frame").unwrap());
     let copy = letterboxed(); // 451x451: both trimmed and resampled
     let result = screener(extra).screen_pixels(copy.view());
     let extras: Vec<_> = result.queries[8..].iter().map(|q| (q.preparation, q.turn)).collect();
@@ -87,7 +80,7 @@ fn default_policy_trims_and_resamples_unturned() {
 #[test]
 fn every_query_is_reported_in_order_with_its_hash() {
     let image = chelsea(); // 451x300: small enough to resample, no border to trim
-    let both = extras(true, true, true);
+    let both = ExtraVariants::from_names("trim,resample,turned").unwrap();
     let result = screener(both).screen_pixels(image.view());
     assert_eq!(result.verdict, Verdict::Flag);
     let resampled = resample_small(image.view()).unwrap();
@@ -105,4 +98,31 @@ fn every_query_is_reported_in_order_with_its_hash() {
     let got: Vec<_> = result.queries.iter().map(|q| (q.preparation, q.turn, q.pdq)).collect();
     assert_eq!(got, expected);
     assert!(result.queries[0].matched);
+}
+
+/// Chelsea with `rows` rows of a yellow caption band (dark blocks of "text"
+/// in its middle third) added below.
+fn captioned(rows: usize) -> Pixels {
+    let image = chelsea();
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut data = image.view().data().to_vec();
+    for y in 0..rows {
+        for x in 0..w {
+            let text = (rows / 3..2 * rows / 3).contains(&y) && (x / 6 + y / 6 * 5) % 4 == 0;
+            data.extend_from_slice(if text { &[20, 20, 20] } else { &[240, 210, 40] });
+        }
+    }
+    Pixels::new(w as u32, (h + rows) as u32, Layout::Rgb8, data).unwrap()
+}
+
+#[test]
+fn captioned_copy_is_caught_only_with_the_band_variant() {
+    let copy = captioned(40);
+    let trim = screener(ExtraVariants::from_names("trim").unwrap()).screen_pixels(copy.view());
+    assert_eq!(trim.verdict, Verdict::Allow);
+    let band = screener(ExtraVariants::from_names("trim,band").unwrap()).screen_pixels(copy.view());
+    assert_eq!(band.verdict, Verdict::Flag);
+    let matched: Vec<_> = band.queries.iter().filter(|q| q.matched).map(|q| q.preparation).collect();
+    assert_eq!(matched, [Preparation::Unbanded]);
+    assert!(band.queries.len() <= 8 + 1 + 2, "at most two band candidates");
 }

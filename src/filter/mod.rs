@@ -133,7 +133,7 @@ pub struct SectionInfo {
     /// Section bits per listed item.
     pub bits_per_listed: f64,
     /// Expected false-match rate per screened file from this section's
-    /// filter: probes x 2^-fingerprint_bits.
+    /// filter: probes per file (PDQ: [`PdqParams::probes_per_file`]) x 2^-fingerprint_bits.
     pub expected_false_match_rate: f64,
     /// The near-match parameters of a PDQ section.
     pub pdq: Option<PdqParams>,
@@ -263,7 +263,7 @@ impl<B: AsRef<[u8]>> Filter<B> {
             .sections
             .iter()
             .map(|s| {
-                let probes = s.pdq.map_or(1, |p| p.probes_per_query);
+                let probes = s.pdq.map_or(1, |p| p.probes_per_file());
                 let table = s.pdq.map_or(0, |p| usize::from(p.chunks) * format::CHUNK_ENTRY);
                 let size_bytes = (s.data.len() + format::SECTION_HEADER + table) as u64;
                 SectionInfo {

@@ -7,6 +7,7 @@ use core::cmp::Ordering;
 use crate::error::{Error, Result};
 
 use super::fuse::MAX_FINGERPRINT_BITS;
+use crate::variants::MAX_DEFAULT_EXTRA_QUERIES;
 
 /// Largest supported near-match radius.
 pub const MAX_RADIUS: u8 = 32;
@@ -82,7 +83,8 @@ impl PdqParams {
         &self.radii[..usize::from(self.chunks)]
     }
 
-    /// Queries per screened file: 8 with dihedral matching, else 1.
+    /// Queries of the image as it is per screened file: 8 with dihedral
+    /// matching, else 1.
     pub fn variants(&self) -> u64 {
         if self.dihedral {
             8
@@ -91,13 +93,27 @@ impl PdqParams {
         }
     }
 
+    /// Queries a screened file makes at most with the default extra
+    /// preparations: [`variants`](Self::variants) plus one per extra image
+    /// (trimmed, resampled, ...). The false-match rate is per file, so the
+    /// fingerprints are sized for this many queries.
+    pub fn queries_per_file(&self) -> u64 {
+        self.variants() + MAX_DEFAULT_EXTRA_QUERIES
+    }
+
+    /// Probes per screened file with every query it makes at most
+    /// ([`queries_per_file`](Self::queries_per_file) x Σ |Ball(w_i, s_i)|).
+    pub fn probes_per_file(&self) -> u64 {
+        (self.probes_per_query / self.variants()).saturating_mul(self.queries_per_file())
+    }
+
     /// Expected rate of genuine chunk collisions per screened file for `listed`
-    /// uniformly random hashes, `listed x variants x Σ |Ball(w_i, s_i)| / 2^w_i`:
+    /// uniformly random hashes, `listed x queries x Σ |Ball(w_i, s_i)| / 2^w_i`:
     /// a query chunk within s_i bits of a listed chunk although the whole
     /// hashes are far apart (inherent to multi-index matching; real hashes
     /// are not uniform, so check on real data).
     pub fn chance_collision_rate(&self, listed: u64) -> f64 {
-        (listed as f64 * self.variants() as f64 * chance_per_listed(self.widths(), self.chunk_radii())).min(1.0)
+        (listed as f64 * self.queries_per_file() as f64 * chance_per_listed(self.widths(), self.chunk_radii())).min(1.0)
     }
 }
 
@@ -134,8 +150,8 @@ pub(crate) fn fingerprint_bits(probes: u64, rate: f64) -> Option<u8> {
 }
 
 /// filter.md's lower bound in bits per listed hash for any structure:
-/// `log2(V * |Ball(256, r)|) + log2(1 / rate)`.
-pub(crate) fn lower_bound_bits(radius: u8, rate: f64, variants: u64) -> f64 {
+/// `log2(Q * |Ball(256, r)|) + log2(1 / rate)`, `Q` queries per file.
+pub(crate) fn lower_bound_bits(radius: u8, rate: f64, queries: u64) -> f64 {
     // |Ball(256, r)| overflows u64 beyond r ~ 12: sum the binomials in f64.
     let mut term = 1f64;
     let mut sum = 1f64;
@@ -143,7 +159,7 @@ pub(crate) fn lower_bound_bits(radius: u8, rate: f64, variants: u64) -> f64 {
         term = term * f64::from(256 - k + 1) / f64::from(k);
         sum += term;
     }
-    (variants as f64 * sum).log2() - rate.log2()
+    (queries as f64 * sum).log2() - rate.log2()
 }
 
 /// One evaluated plan.
@@ -176,8 +192,8 @@ pub(crate) fn plan(radius: u8, rate: f64, dihedral: bool, listed: u64) -> Result
     if radius > MAX_RADIUS {
         return Err(Error::InvalidArgument(format!("radius {radius} exceeds the maximum {MAX_RADIUS}")));
     }
-    let variants = if dihedral { 8 } else { 1 };
-    let size_limit = SIZE_TARGET * lower_bound_bits(radius, rate, variants);
+    let queries = if dihedral { 8 } else { 1 } + MAX_DEFAULT_EXTRA_QUERIES;
+    let size_limit = SIZE_TARGET * lower_bound_bits(radius, rate, queries);
     let chance_limit = CHANCE_SHARE * rate;
     let mut qualified: Option<Candidate> = None;
     let mut least_chance: Option<Candidate> = None;
@@ -192,7 +208,7 @@ pub(crate) fn plan(radius: u8, rate: f64, dihedral: bool, listed: u64) -> Result
                 if params.probes_per_query > MAX_PROBES {
                     continue;
                 }
-                let Some(f) = fingerprint_bits(params.probes_per_query, rate) else { continue };
+                let Some(f) = fingerprint_bits(params.probes_per_file(), rate) else { continue };
                 let c = Candidate {
                     params,
                     f,
@@ -321,7 +337,8 @@ mod tests {
                         assert!(p.widths().iter().all(|&w| w >= MIN_PLANNED_WIDTH));
                         let slack: u32 = p.chunk_radii().iter().map(|&s| u32::from(s) + 1).sum();
                         assert!(slack > u32::from(r), "r={r} {p:?}");
-                        assert!(p.probes_per_query as f64 * 2f64.powi(-i32::from(f)) <= rate);
+                        assert!(p.probes_per_file() as f64 * 2f64.powi(-i32::from(f)) <= rate);
+                        assert_eq!(p.probes_per_file(), p.probes_per_query / p.variants() * p.queries_per_file());
                     }
                 }
             }
@@ -330,14 +347,17 @@ mod tests {
 
     #[test]
     fn radius_8_at_1e_6_cuts_probes_within_the_size_target() {
-        // The plan docs/filter-format.md works through: 4 chunks, radii (1, 1, 1, 2), f = 34.
+        // The plan docs/filter-format.md works through: 4 chunks, radii (1, 1, 1, 2),
+        // 16 queries per file (8 turns + 8 extra), f the first width with
+        // probes per file x 2^-f <= 1e-6.
         let (p, f) = plan(8, 1e-6, true, 1_000_000).unwrap();
         assert_eq!(p.chunks, 4);
         assert_eq!(p.chunk_radii(), &[1, 1, 1, 2]);
-        assert_eq!(f, 34);
         assert!(p.probes_per_query < 16_000, "{p:?}");
+        assert_eq!(p.probes_per_file(), p.probes_per_query / 8 * 16);
+        assert_eq!(f64::from(f), (p.probes_per_file() as f64 / 1e-6).log2().ceil());
         let bits = 4.0 * f64::from(f) * FUSE_FACTOR;
-        assert!(bits <= 2.1 * lower_bound_bits(8, 1e-6, 8));
+        assert!(bits <= 2.1 * lower_bound_bits(8, 1e-6, 16));
         assert!(p.chance_collision_rate(1_000_000) < 1e-7);
     }
 
@@ -347,7 +367,7 @@ mod tests {
         // the planner takes the plan within the size target with the fewest;
         // it beats equal chunks with s = floor(r / m).
         let (p, f) = plan(16, 1e-6, true, 1_000_000).unwrap();
-        assert!(f64::from(p.chunks) * f64::from(f) * FUSE_FACTOR <= 2.1 * lower_bound_bits(16, 1e-6, 8));
+        assert!(f64::from(p.chunks) * f64::from(f) * FUSE_FACTOR <= 2.1 * lower_bound_bits(16, 1e-6, 16));
         let equal = PdqParams::new(16, &[52, 51, 51, 51, 51], &[3; 5], true).unwrap();
         assert!(p.chance_collision_rate(1_000_000) < equal.chance_collision_rate(1_000_000), "{p:?}");
     }

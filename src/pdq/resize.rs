@@ -31,7 +31,7 @@ impl Sampling {
         let (w, h) = (image.width() as usize, image.height() as usize);
         debug_assert!(w > 0 && h > 0);
         let bpp = image.layout().bytes_per_pixel();
-        let stride = w * bpp;
+        let stride = image.stride();
         // The turned image's sides.
         let (tw, th) = if turn.transposes() { (h, w) } else { (w, h) };
         let resized = tw > PRE_RESIZE || th > PRE_RESIZE;

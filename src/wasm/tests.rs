@@ -44,33 +44,50 @@ fn error_code(result: Result<impl Sized, JsValue>) -> String {
 }
 
 fn screener(filter: Vec<u8>) -> JsScreener {
-    JsScreener::new(filter, None, None, None, None).unwrap_or_else(|e| panic!("{:?}", e))
+    JsScreener::new(filter, None, None, None, None, None).unwrap_or_else(|e| panic!("{:?}", e))
 }
 
 #[test]
 fn bad_filters_are_refused_with_stable_codes() {
-    assert_eq!(error_code(JsScreener::new(b"not a filter".to_vec(), None, None, None, None)), "filter-magic");
+    assert_eq!(error_code(JsScreener::new(b"not a filter".to_vec(), None, None, None, None, None)), "filter-magic");
     let mut tampered = filter(false);
     let middle = tampered.len() / 2;
     tampered[middle] ^= 1;
-    assert_eq!(error_code(JsScreener::new(tampered, None, None, None, None)), "filter-checksum");
+    assert_eq!(error_code(JsScreener::new(tampered, None, None, None, None, None)), "filter-checksum");
     let truncated = filter(false)[..20].to_vec();
-    assert!(error_code(JsScreener::new(truncated, None, None, None, None)).starts_with("filter-"));
+    assert!(error_code(JsScreener::new(truncated, None, None, None, None, None)).starts_with("filter-"));
 }
 
 #[test]
 fn a_pinned_key_must_have_signed_the_filter() {
     let right = public_key_of(&SECRET).to_vec();
-    assert!(JsScreener::new(filter(true), Some(right.clone()), None, None, None).is_ok());
-    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![9; 32]), None, None, None)), "filter-signature");
-    assert_eq!(error_code(JsScreener::new(filter(false), Some(right), None, None, None)), "filter-signature");
-    assert_eq!(error_code(JsScreener::new(filter(true), Some(vec![1; 31]), None, None, None)), "invalid-argument");
+    assert!(JsScreener::new(filter(true), Some(right.clone()), None, None, None, None).is_ok());
+    assert_eq!(
+        error_code(JsScreener::new(filter(true), Some(vec![9; 32]), None, None, None, None)),
+        "filter-signature"
+    );
+    assert_eq!(error_code(JsScreener::new(filter(false), Some(right), None, None, None, None)), "filter-signature");
+    assert_eq!(
+        error_code(JsScreener::new(filter(true), Some(vec![1; 31]), None, None, None, None)),
+        "invalid-argument"
+    );
 }
 
 #[test]
 fn bad_policy_values_are_invalid_arguments() {
-    assert_eq!(error_code(JsScreener::new(filter(false), None, Some("maybe".into()), None, None)), "invalid-argument");
-    assert_eq!(error_code(JsScreener::new(filter(false), None, None, None, Some("ignore".into()))), "invalid-argument");
+    assert_eq!(
+        error_code(JsScreener::new(filter(false), None, Some("maybe".into()), None, None, None)),
+        "invalid-argument"
+    );
+    assert_eq!(
+        error_code(JsScreener::new(filter(false), None, None, None, Some("ignore".into()), None)),
+        "invalid-argument"
+    );
+    assert_eq!(
+        error_code(JsScreener::new(filter(false), None, None, None, None, Some("trim,wobble".into()))),
+        "invalid-argument"
+    );
+    assert!(JsScreener::new(filter(false), None, None, None, None, Some("band,frame".into())).is_ok());
 }
 
 #[test]
@@ -173,9 +190,12 @@ fn digests_the_filter_needs_must_be_given_and_may_come_from_outside() {
 
 #[test]
 fn the_decode_mode_is_chosen_by_name() {
-    assert_eq!(error_code(JsScreener::new(filter(false), None, None, Some("quick".into()), None)), "invalid-argument");
-    let fast = JsScreener::new(filter(false), None, None, Some("fast".into()), None).unwrap();
-    let exact = JsScreener::new(filter(false), None, None, Some("exact".into()), None).unwrap();
+    assert_eq!(
+        error_code(JsScreener::new(filter(false), None, None, Some("quick".into()), None, None)),
+        "invalid-argument"
+    );
+    let fast = JsScreener::new(filter(false), None, None, Some("fast".into()), None, None).unwrap();
+    let exact = JsScreener::new(filter(false), None, None, Some("exact".into()), None, None).unwrap();
     // A small JPEG decodes at full scale in both modes: the same hash.
     let a: JsValue = fast.screen_bytes(UNLISTED);
     let b: JsValue = exact.screen_bytes(UNLISTED);

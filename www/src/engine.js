@@ -21,8 +21,8 @@ export function loadWasm(module) {
  * Parses and verifies a filter; throws a PrescreenError with a `filter-*` code.
  * Returns the wasm Screener with the options screening needs beside it.
  */
-export function openScreener({ filter, publicKey, pdq, decode, decoder, unscreenable }) {
-  const wasm = new Screener(filter, publicKey ?? undefined, pdq, decode, unscreenable);
+export function openScreener({ filter, publicKey, pdq, decode, decoder, unscreenable, extraVariants }) {
+  const wasm = new Screener(filter, publicKey ?? undefined, pdq, decode, unscreenable, extraVariants);
   return { wasm, decoder: decoder ?? 'wasm', kinds: wasm.digestKinds() };
 }
 

@@ -54,6 +54,16 @@ export interface ScreenerOptions {
    * hashes as displayed (see docs/EMBED.md). Digests always come from the bytes.
    */
   decoder?: 'wasm' | 'browser';
+  /**
+   * Extra PDQ queries besides the image as it is, as `prescreen check
+   * --extra-variants` takes them: `'trim'` (uniform borders cut off),
+   * `'resample'` (images under 512x512 stretched to it), `'band'` (a caption
+   * band or side panel cut off), `'frame'` (the picture inside a blurred-copy,
+   * noise or gradient frame), `'turned'` (those in all eight turns). An
+   * empty array queries the image only. By default the CLI's default,
+   * `['trim', 'resample', 'band', 'frame']` (docs/EVALUATION.md, "Query-side variants").
+   */
+  extraVariants?: ReadonlyArray<'trim' | 'resample' | 'band' | 'frame' | 'turned'>;
   /** The policy; every field is optional (see {@link DEFAULT_POLICY}). */
   policy?: Policy;
   /**

@@ -47,6 +47,17 @@ function choice(name, value) {
   return value;
 }
 
+const EXTRA_VARIANTS = ['trim', 'resample', 'band', 'frame', 'turned'];
+
+/** The `extraVariants` list as the wasm takes it (`"none"` for an empty list), or undefined for the default. */
+function extraVariantNames(list) {
+  if (list == null) return undefined;
+  if (!Array.isArray(list) || !list.every((name) => EXTRA_VARIANTS.includes(name))) {
+    throw new TypeError(`prescreen: extraVariants must be an array of ${EXTRA_VARIANTS.join(', ')}`);
+  }
+  return list.length ? list.join(',') : 'none';
+}
+
 /** Workers for a pool: `navigator.hardwareConcurrency` unless a smaller number is asked for. */
 function poolSize(workers) {
   const cores = globalThis.navigator?.hardwareConcurrency || 1;
@@ -88,12 +99,14 @@ export async function createScreener({
   policy,
   decode = 'fast',
   decoder = 'wasm',
+  extraVariants,
   timeout = 60_000,
   wasm,
 }) {
   const chosen = normalisePolicy(policy);
   const key = publicKeyBytes(publicKey);
   const options = { decode: choice('decode', decode), decoder: choice('decoder', decoder) };
+  const extras = extraVariantNames(extraVariants);
   const size = poolSize(workers);
   const fileTimeout = positive('timeout', timeout);
   let loadError = null;
@@ -103,7 +116,7 @@ export async function createScreener({
   try {
     const [module, bytes] = await Promise.all([compileWasm(wasm), loadFilter(filter)]);
     backend = worker ? new WorkerPool(module, size, fileTimeout) : new InlineBackend(module);
-    info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, unscreenable: chosen.unscreenable, ...options });
+    info = await backend.start({ filter: bytes, publicKey: key, pdq: chosen.pdq, unscreenable: chosen.unscreenable, extraVariants: extras, ...options });
   } catch (err) {
     if (err instanceof TypeError && !('code' in err)) throw err;
     loadError = errorOf(err, 'filter-unavailable');

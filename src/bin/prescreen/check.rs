@@ -43,8 +43,10 @@ pub struct Args {
     unscreenable: UnscreenableArg,
     /// Extra PDQ queries, comma-separated: `trim` (uniform borders and
     /// letterbox bars cut off), `resample` (images under 512x512 stretched to
-    /// it), `turned` (query those in all eight turns, not just as they are),
-    /// or `none`. By default, `trim,resample` (docs/EVALUATION.md).
+    /// it), `band` (a caption band or side panel cut off), `frame` (the
+    /// picture inside a blurred-copy, noise or gradient frame), `turned`
+    /// (query those in all eight turns, not just as they are), or `none`.
+    /// By default, `trim,resample,band,frame` (docs/EVALUATION.md).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     extra_variants: Vec<ExtraArg>,
     /// With `--json`, also list every PDQ query made (`queries`: preparation,
@@ -98,6 +100,8 @@ impl From<UnscreenableArg> for UnscreenableAction {
 enum ExtraArg {
     Trim,
     Resample,
+    Band,
+    Frame,
     Turned,
     None,
 }
@@ -110,6 +114,8 @@ fn extra_variants(list: &[ExtraArg]) -> ExtraVariants {
     let mut extra = ExtraVariants::none();
     extra.trim = list.contains(&ExtraArg::Trim);
     extra.resample = list.contains(&ExtraArg::Resample);
+    extra.band = list.contains(&ExtraArg::Band);
+    extra.frame = list.contains(&ExtraArg::Frame);
     extra.turned = list.contains(&ExtraArg::Turned);
     extra
 }

@@ -11,10 +11,24 @@
 //!   which otherwise shift and shrink the whole picture on PDQ's grid;
 //! - [`resample_small`]: stretch an image smaller than 512 pixels on both
 //!   sides to 512x512 (bilinear), the grid the reference's pre-resize puts a
-//!   larger original on, so thumbnails are blurred at the original's scale.
+//!   larger original on, so thumbnails are blurred at the original's scale;
+//! - band removal ([`band`]): cut off a caption band or side panel added
+//!   beside the picture;
+//! - frame removal ([`frame`]): the picture inside a blurred-copy, noise or
+//!   gradient frame.
+//!
+//! A preparation that only cuts the image is a [`Rect`] hashed through a
+//! view of the decoded pixels, never a copy of them.
 
+mod band;
+mod frame;
+mod lines;
+#[cfg(test)]
+mod testing;
+
+use crate::error::{Error, Result};
 use crate::pdq::PRE_RESIZE;
-use crate::pixels::{Layout, PixelView, Pixels};
+use crate::pixels::{Layout, PixelView, Pixels, Rect};
 
 /// A border line is uniform when every pixel is within this many levels (on
 /// each colour channel) of the corner pixel the side starts from.
@@ -23,6 +37,13 @@ pub const BORDER_TOLERANCE: u8 = 12;
 /// Trimming never keeps less than this share (in 1/100) of either side; an
 /// image that would lose more is left alone (it is mostly flat, not framed).
 pub const MIN_KEEP_PERCENT: u32 = 50;
+
+/// Most PDQ queries the default extra preparations ([`ExtraVariants::default`])
+/// add to one screened file: one per extra image each can give (trim 1,
+/// resample 1, band 2, frame 2), plus 2 kept for other preparations. The
+/// filter builder sizes its fingerprints for this many queries per file
+/// besides the image's own; raise it with any default that can give more.
+pub const MAX_DEFAULT_EXTRA_QUERIES: u64 = 8;
 
 /// Which extra query variants screening hashes besides the image as it is.
 ///
@@ -36,25 +57,53 @@ pub struct ExtraVariants {
     pub trim: bool,
     /// Also hash an image smaller than 512x512 resampled to 512x512.
     pub resample: bool,
+    /// Also hash the picture without a caption band or side panel, when one
+    /// is found (up to two candidate rectangles, one query each).
+    pub band: bool,
+    /// Also hash the picture inside a blurred-copy, noise or gradient frame,
+    /// when one is found (up to two candidate rectangles, one query each).
+    pub frame: bool,
     /// Query the extra images in all eight turns when the filter matches
     /// turned uploads, instead of only as they are (8 queries each instead of 1).
     pub turned: bool,
 }
 
-impl ExtraVariants {
-    /// No extra variants: only the image as it is is queried.
-    pub fn none() -> Self {
-        ExtraVariants { trim: false, resample: false, turned: false }
+impl Default for ExtraVariants {
+    /// Trim, resample, band and frame on, unturned: on the evaluation's
+    /// photos each lifts recall for a few percent more queries per upload
+    /// and flags no innocent file, and turning them as well gained almost
+    /// nothing for eight times the extra queries (docs/EVALUATION.md,
+    /// "Query-side variants").
+    fn default() -> Self {
+        ExtraVariants { trim: true, resample: true, band: true, frame: true, turned: false }
     }
 }
 
-impl Default for ExtraVariants {
-    /// Trim and resample on, unturned: on the evaluation's photos each lifts
-    /// recall for a few percent more queries per upload, and turning them as
-    /// well gained almost nothing for eight times the extra queries
-    /// (docs/EVALUATION.md, "Query-side variants").
-    fn default() -> Self {
-        ExtraVariants { trim: true, resample: true, turned: false }
+impl ExtraVariants {
+    /// No extra variants: only the image as it is is queried.
+    pub fn none() -> Self {
+        ExtraVariants { trim: false, resample: false, band: false, frame: false, turned: false }
+    }
+
+    /// The extras named in a comma-separated list of `trim`, `resample`,
+    /// `band`, `frame`, `turned`, or `none` for no extra (what `prescreen
+    /// check --extra-variants` and the browser's `extraVariants` take).
+    /// Fails with [`Error::InvalidArgument`] on any other name.
+    pub fn from_names(list: &str) -> Result<ExtraVariants> {
+        let mut extra = ExtraVariants::none();
+        for name in list.split(',').map(str::trim) {
+            let flag = match name {
+                "trim" => &mut extra.trim,
+                "resample" => &mut extra.resample,
+                "band" => &mut extra.band,
+                "frame" => &mut extra.frame,
+                "turned" => &mut extra.turned,
+                "none" => continue,
+                other => return Err(Error::InvalidArgument(format!("unknown extra variant {other:?}"))),
+            };
+            *flag = true;
+        }
+        Ok(extra)
     }
 }
 
@@ -67,15 +116,42 @@ pub enum Preparation {
     Trimmed,
     /// Resampled to 512x512 ([`resample_small`]).
     Resampled,
+    /// A band beside the picture cut off (one of up to two candidates).
+    Unbanded,
+    /// A frame around the picture cut off (one of up to two candidates).
+    Unframed,
 }
 
 impl Preparation {
-    /// The stable lower-case name: `as-is`, `trimmed`, `resampled`.
+    /// The stable lower-case name: `as-is`, `trimmed`, `resampled`,
+    /// `unbanded`, `unframed`.
     pub fn name(self) -> &'static str {
         match self {
             Preparation::AsIs => "as-is",
             Preparation::Trimmed => "trimmed",
             Preparation::Resampled => "resampled",
+            Preparation::Unbanded => "unbanded",
+            Preparation::Unframed => "unframed",
+        }
+    }
+}
+
+/// An extra image to hash: a rectangle of the upload, or a new image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Prepared {
+    /// This part of the upload, hashed through a view of its pixels.
+    Crop(Rect),
+    /// A new image made from the upload.
+    Image(Pixels),
+}
+
+impl Prepared {
+    /// The pixels to hash, given the upload they were prepared from.
+    pub(crate) fn view<'a>(&'a self, upload: PixelView<'a>) -> PixelView<'a> {
+        match self {
+            // Every rectangle came from a detector on this very upload.
+            Prepared::Crop(rect) => upload.crop(*rect).unwrap_or(upload),
+            Prepared::Image(pixels) => pixels.view(),
         }
     }
 }
@@ -88,8 +164,8 @@ fn colour_channels(layout: Layout) -> usize {
     }
 }
 
-/// The image with uniform rows and columns cut off its edges, or `None` when
-/// there is nothing to trim or trimming would keep less than
+/// The rectangle left after cutting uniform rows and columns off the
+/// image's edges, or `None` when there is nothing to trim or trimming would keep less than
 /// [`MIN_KEEP_PERCENT`] of the width or height.
 ///
 /// Rows are trimmed first (top, then bottom, over the full width), then
@@ -99,15 +175,14 @@ fn colour_channels(layout: Layout) -> usize {
 /// the kept rows, right with their top-right. A line is uniform when all its
 /// pixels are within [`BORDER_TOLERANCE`] of that pixel on every colour
 /// channel, which lets JPEG noise in a black bar pass.
-pub fn trim_uniform_borders(image: PixelView<'_>) -> Option<Pixels> {
+pub fn trim_uniform_borders(image: PixelView<'_>) -> Option<Rect> {
     let (w, h) = (image.width() as usize, image.height() as usize);
     if w == 0 || h == 0 {
         return None;
     }
     let bpp = image.layout().bytes_per_pixel();
     let channels = colour_channels(image.layout());
-    let data = image.data();
-    let at = |x: usize, y: usize| &data[(y * w + x) * bpp..][..channels];
+    let at = |x: usize, y: usize| &image.row(y as u32)[x * bpp..][..channels];
     let close = |p: &[u8], q: &[u8]| p.iter().zip(q).all(|(a, b)| a.abs_diff(*b) <= BORDER_TOLERANCE);
     let row_uniform = |y: usize, x0: usize, x1: usize, reference: &[u8]| (x0..x1).all(|x| close(at(x, y), reference));
     let col_uniform = |x: usize, y0: usize, y1: usize, reference: &[u8]| (y0..y1).all(|y| close(at(x, y), reference));
@@ -139,11 +214,7 @@ pub fn trim_uniform_borders(image: PixelView<'_>) -> Option<Pixels> {
     if !keeps_enough(kept_w, w) || !keeps_enough(kept_h, h) {
         return None;
     }
-    let mut out = Vec::with_capacity(kept_w * kept_h * bpp);
-    for y in top..bottom {
-        out.extend_from_slice(&data[(y * w + left) * bpp..(y * w + right) * bpp]);
-    }
-    Pixels::new(kept_w as u32, kept_h as u32, image.layout(), out).ok()
+    Some(Rect { left: left as u32, top: top as u32, width: kept_w as u32, height: kept_h as u32 })
 }
 
 /// Fixed-point precision of the bilinear weights.
@@ -182,13 +253,12 @@ pub fn resample_small(image: PixelView<'_>) -> Option<Pixels> {
         return None;
     }
     let bpp = image.layout().bytes_per_pixel();
-    let data = image.data();
     let (cols, rows) = (bilinear_taps(w), bilinear_taps(h));
     let mut out = Vec::with_capacity(PRE_RESIZE * PRE_RESIZE * bpp);
     for &(y0, y1, fy) in &rows {
         for &(x0, x1, fx) in &cols {
             for c in 0..bpp {
-                let px = |x: usize, y: usize| u32::from(data[(y * w + x) * bpp + c]);
+                let px = |x: usize, y: usize| u32::from(image.row(y as u32)[x * bpp + c]);
                 let upper = px(x0, y0) * (ONE - fx) + px(x1, y0) * fx;
                 let lower = px(x0, y1) * (ONE - fx) + px(x1, y1) * fx;
                 let value = (upper * (ONE - fy) + lower * fy + (1 << (2 * FRACTION_BITS - 1))) >> (2 * FRACTION_BITS);
@@ -199,16 +269,29 @@ pub fn resample_small(image: PixelView<'_>) -> Option<Pixels> {
     Pixels::new(PRE_RESIZE as u32, PRE_RESIZE as u32, image.layout(), out).ok()
 }
 
-/// The extra images `extra` asks for, each with its [`Preparation`], in the order
-/// trimmed, resampled; an extra that does not apply to this image is absent.
-pub fn prepare(image: PixelView<'_>, extra: ExtraVariants) -> Vec<(Preparation, Pixels)> {
-    let trimmed = extra.trim.then(|| trim_uniform_borders(image)).flatten();
-    let resampled = extra.resample.then(|| resample_small(image)).flatten();
-    trimmed
-        .map(|p| (Preparation::Trimmed, p))
+/// The extra images `extra` asks for, each with its [`Preparation`], in the
+/// order trimmed, resampled, unbanded, unframed; an extra that does not apply
+/// to this image is absent, and a rectangle already listed is not repeated.
+pub(crate) fn prepare(image: PixelView<'_>, extra: ExtraVariants) -> Vec<(Preparation, Prepared)> {
+    let mut out = Vec::new();
+    if let Some(rect) = extra.trim.then(|| trim_uniform_borders(image)).flatten() {
+        out.push((Preparation::Trimmed, Prepared::Crop(rect)));
+    }
+    if let Some(pixels) = extra.resample.then(|| resample_small(image)).flatten() {
+        out.push((Preparation::Resampled, Prepared::Image(pixels)));
+    }
+    let bands = if extra.band { band::find_bands(&image) } else { Vec::new() };
+    let frames = if extra.frame { frame::find_frame(&image) } else { Vec::new() };
+    let found = bands
         .into_iter()
-        .chain(resampled.map(|p| (Preparation::Resampled, p)))
-        .collect()
+        .map(|r| (Preparation::Unbanded, r))
+        .chain(frames.into_iter().map(|r| (Preparation::Unframed, r)));
+    for (preparation, rect) in found {
+        if !out.iter().any(|(_, p)| *p == Prepared::Crop(rect)) {
+            out.push((preparation, Prepared::Crop(rect)));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -251,7 +334,8 @@ mod tests {
         let inner = picture(120, 60);
         let boxed = framed(&inner, 120, 120, 0, 30, [0, 0, 0]);
         let trimmed = trim_uniform_borders(boxed.view()).expect("bars trimmed");
-        assert_eq!(trimmed, inner);
+        assert_eq!(trimmed, Rect { left: 0, top: 30, width: 120, height: 60 });
+        assert_eq!(boxed.view().crop(trimmed).unwrap().row(5), inner.view().row(5));
     }
 
     #[test]
@@ -268,7 +352,8 @@ mod tests {
             }
         }
         border = Pixels::new(130, 95, Layout::Rgb8, data).unwrap();
-        assert_eq!(trim_uniform_borders(border.view()).expect("border trimmed"), inner);
+        let trimmed = trim_uniform_borders(border.view()).expect("border trimmed");
+        assert_eq!(trimmed, Rect { left: 10, top: 4, width: 100, height: 80 });
     }
 
     #[test]
@@ -287,8 +372,9 @@ mod tests {
         let boxed = framed(&inner, 300, 300, 0, 50, [0, 0, 0]);
         let original = pdq::hash(inner.view()).hash;
         let as_is = pdq::hash(boxed.view()).hash.distance(&original);
-        let trimmed = pdq::hash(trim_uniform_borders(boxed.view()).unwrap().view()).hash.distance(&original);
-        assert_eq!(trimmed, 0);
+        let rect = trim_uniform_borders(boxed.view()).unwrap();
+        let trimmed = pdq::hash(boxed.view().crop(rect).unwrap()).hash.distance(&original);
+        assert_eq!(trimmed, 0, "a crop view hashes like a copy of the same pixels");
         assert!(as_is > 31, "letterboxed copy was already within 31 bits ({as_is})");
     }
 
@@ -348,12 +434,70 @@ mod tests {
     #[test]
     fn prepare_lists_only_the_variants_that_apply() {
         let boxed = framed(&picture(200, 100), 200, 200, 0, 50, [0, 0, 0]);
-        let both = ExtraVariants { trim: true, resample: true, turned: false };
+        let both = ExtraVariants { trim: true, resample: true, band: false, frame: false, turned: false };
         let sources: Vec<Preparation> = prepare(boxed.view(), both).into_iter().map(|(s, _)| s).collect();
         assert_eq!(sources, [Preparation::Trimmed, Preparation::Resampled]);
-        let none = ExtraVariants { trim: false, resample: false, turned: true };
+        let none = ExtraVariants { trim: false, resample: false, band: false, frame: false, turned: true };
         assert!(prepare(boxed.view(), none).is_empty());
         assert!(prepare(picture(600, 600).view(), both).is_empty());
         assert_eq!(Preparation::Trimmed.name(), "trimmed");
+    }
+
+    #[test]
+    fn default_preparations_stay_within_the_filter_budget() {
+        use testing::{captioned, framed, picture, Fill};
+        let photo = picture(300, 200, 6);
+        let (banded, _) = captioned(&photo, 0.12, lines::Side::Top, [255, 255, 255]);
+        let (frame, _) = framed(&photo, 300, 300, Fill::Blurred);
+        let letterbox = self::framed(&photo, 300, 300, 0, 50, [0, 0, 0]);
+        let defaults = ExtraVariants::default();
+        let caps = [(defaults.trim, 1), (defaults.resample, 1), (defaults.band, 2), (defaults.frame, 2)];
+        let cap: u64 = caps.iter().filter(|(on, _)| *on).map(|(_, n)| n).sum();
+        assert!(cap <= MAX_DEFAULT_EXTRA_QUERIES && !defaults.turned);
+        for image in [&photo, &banded, &frame, &letterbox] {
+            let prepared = prepare(image.view(), defaults);
+            assert!(prepared.len() as u64 <= cap, "{prepared:?}");
+            for kind in [Preparation::Unbanded, Preparation::Unframed] {
+                assert!(prepared.iter().filter(|(p, _)| *p == kind).count() <= 2);
+            }
+        }
+    }
+
+    #[test]
+    fn a_crop_view_hashes_like_a_copy_in_every_turn() {
+        // RGBA, a crop that is off every edge and larger than 512 on one side.
+        let (w, h) = (700u32, 300u32);
+        let data: Vec<u8> = (0..w * h * 4).map(|i| testing::noise(i % (w * 4), i / (w * 4) / 9, 1) as u8).collect();
+        let image = PixelView::new(w, h, Layout::Rgba8, &data).unwrap();
+        let rect = Rect { left: 13, top: 7, width: 600, height: 201 };
+        let copy: Vec<u8> = (rect.top..rect.top + rect.height)
+            .flat_map(|y| image.row(y)[rect.left as usize * 4..][..rect.width as usize * 4].to_vec())
+            .collect();
+        let copy = PixelView::new(rect.width, rect.height, Layout::Rgba8, &copy).unwrap();
+        let crop = image.crop(rect).unwrap();
+        assert_eq!(pdq::hash_turned(crop), pdq::hash_turned(copy));
+        assert_eq!(pdq::hash_dihedral(crop), pdq::hash_dihedral(copy));
+    }
+
+    #[test]
+    fn extras_by_name() {
+        let all = ExtraVariants::from_names("trim, resample,band,frame,turned").unwrap();
+        assert_eq!(all, ExtraVariants { trim: true, resample: true, band: true, frame: true, turned: true });
+        let none = ExtraVariants::from_names("none").unwrap();
+        assert_eq!(none, ExtraVariants { trim: false, resample: false, band: false, frame: false, turned: false });
+        assert_eq!(ExtraVariants::from_names("band").unwrap(), ExtraVariants { band: true, ..none });
+        assert!(matches!(ExtraVariants::from_names("trim,crop"), Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn prepare_hashes_a_found_band_through_a_crop_once() {
+        use testing::{captioned, picture};
+        let (copy, truth) = captioned(&picture(300, 200, 4), 0.15, lines::Side::Bottom, [200, 40, 40]);
+        let mut extra = ExtraVariants::from_names("band,frame").unwrap();
+        let prepared = prepare(copy.view(), extra);
+        assert_eq!(prepared.first(), Some(&(Preparation::Unbanded, Prepared::Crop(truth))));
+        assert!(prepared.iter().filter(|(_, p)| *p == Prepared::Crop(truth)).count() == 1);
+        extra.band = false;
+        assert!(prepare(copy.view(), extra).iter().all(|(p, _)| *p == Preparation::Unframed));
     }
 }

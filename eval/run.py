@@ -36,7 +36,8 @@ SEED = 20261128
 # Transforms applied to innocent photos too (their copies must not match
 # either): the ones that move a hash most (resizing, framing, turning), where
 # an innocent copy could drift towards a listed hash if any could.
-INNOCENT_TRANSFORMS = ("identical", "jpeg70", "thumb256", "mirror", "letterbox")
+INNOCENT_TRANSFORMS = ("identical", "jpeg70", "thumb256", "mirror", "letterbox", "tilt7", "phone-screenshot",
+                       "desktop-screenshot")
 
 # `check --extra-variants` for the measured runs: every extra, so that one run
 # per filter gives the verdict of every subset (each query says whether it matched).

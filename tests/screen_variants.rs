@@ -44,18 +44,22 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
     let listed = pdq::hash(chelsea().view()).hash;
     assert!(pdq::hash(copy.view()).hash.distance(&listed) > 8);
 
-    let none = ExtraVariants { trim: false, resample: false, turned: false };
+    let mut none = Policy::default().extra_variants;
+    (none.trim, none.resample, none.deskew, none.screenshot) = (false, false, false, false);
     let plain = screener(none).screen_pixels(copy.view());
     assert_eq!(plain.verdict, Verdict::Allow);
     assert_eq!(plain.queries.len(), 8);
     assert!(plain.queries.iter().all(|q| q.preparation == Preparation::AsIs && !q.matched));
 
-    let trim = ExtraVariants { trim: true, resample: false, turned: false };
+    let mut trim = none;
+    trim.trim = true;
     let result = screener(trim).screen_pixels(copy.view());
     assert_eq!(result.verdict, Verdict::Flag);
     assert_eq!(result.reasons, [Reason::Pdq(Dihedral::Original)]);
     assert_eq!(result.queries.len(), 9, "the trimmed image is queried unturned");
-    let turned = screener(ExtraVariants { turned: true, ..trim }).screen_pixels(copy.view());
+    let mut trim_turned = trim;
+    trim_turned.turned = true;
+    let turned = screener(trim_turned).screen_pixels(copy.view());
     assert_eq!(turned.queries.len(), 16);
     assert_eq!(turned.queries.iter().filter(|q| q.matched).count(), 1);
     let matched: Vec<_> = result.queries.iter().filter(|q| q.matched).collect();
@@ -69,7 +73,7 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
 #[test]
 fn default_policy_trims_and_resamples_unturned() {
     let extra = Policy::default().extra_variants;
-    assert_eq!(extra, ExtraVariants { trim: true, resample: true, turned: false });
+    assert!(extra.trim && extra.resample && !extra.turned);
     let copy = letterboxed(); // 451x451: both trimmed and resampled
     let result = screener(extra).screen_pixels(copy.view());
     let extras: Vec<_> = result.queries[8..].iter().map(|q| (q.preparation, q.turn)).collect();
@@ -80,7 +84,8 @@ fn default_policy_trims_and_resamples_unturned() {
 #[test]
 fn every_query_is_reported_in_order_with_its_hash() {
     let image = chelsea(); // 451x300: small enough to resample, no border to trim
-    let both = ExtraVariants { trim: true, resample: true, turned: true };
+    let mut both = Policy::default().extra_variants;
+    (both.trim, both.resample, both.turned) = (true, true, true);
     let result = screener(both).screen_pixels(image.view());
     assert_eq!(result.verdict, Verdict::Flag);
     let resampled = resample_small(image.view()).unwrap();

@@ -13,6 +13,15 @@
 //!   sides to 512x512 (bilinear), the grid the reference's pre-resize puts a
 //!   larger original on, so thumbnails are blurred at the original's scale.
 
+mod deskew;
+mod grid;
+mod screenshot;
+#[cfg(test)]
+mod testimages;
+
+pub use deskew::{deskew, find_skew, Skew};
+pub use screenshot::{extract as from_screenshot, find_picture, Rect};
+
 use crate::pdq::PRE_RESIZE;
 use crate::pixels::{Layout, PixelView, Pixels};
 
@@ -31,6 +40,12 @@ pub struct ExtraVariants {
     pub trim: bool,
     /// Also hash an image smaller than 512x512 resampled to 512x512.
     pub resample: bool,
+    /// Also hash a picture turned by a few degrees on a flat-filled canvas,
+    /// turned back upright ([`deskew`]).
+    pub deskew: bool,
+    /// Also hash the largest photo-like rectangle inside a screenshot
+    /// ([`from_screenshot`]).
+    pub screenshot: bool,
     /// Query the extra images in all eight turns when the filter matches
     /// turned uploads, instead of only as they are (8 queries each instead of 1).
     pub turned: bool,
@@ -42,7 +57,7 @@ impl Default for ExtraVariants {
     /// well gained almost nothing for eight times the extra queries
     /// (docs/EVALUATION.md, "Query-side variants").
     fn default() -> Self {
-        ExtraVariants { trim: true, resample: true, turned: false }
+        ExtraVariants { trim: true, resample: true, deskew: false, screenshot: false, turned: false }
     }
 }
 
@@ -55,15 +70,22 @@ pub enum Preparation {
     Trimmed,
     /// Resampled to 512x512 ([`resample_small`]).
     Resampled,
+    /// Turned back upright ([`deskew`]).
+    Deskewed,
+    /// The photo cut out of a screenshot ([`from_screenshot`]).
+    FromScreenshot,
 }
 
 impl Preparation {
-    /// The stable lower-case name: `as-is`, `trimmed`, `resampled`.
+    /// The stable lower-case name: `as-is`, `trimmed`, `resampled`,
+    /// `deskewed`, `from-screenshot`.
     pub fn name(self) -> &'static str {
         match self {
             Preparation::AsIs => "as-is",
             Preparation::Trimmed => "trimmed",
             Preparation::Resampled => "resampled",
+            Preparation::Deskewed => "deskewed",
+            Preparation::FromScreenshot => "from-screenshot",
         }
     }
 }
@@ -188,14 +210,19 @@ pub fn resample_small(image: PixelView<'_>) -> Option<Pixels> {
 }
 
 /// The extra images `extra` asks for, each with its [`Preparation`], in the order
-/// trimmed, resampled; an extra that does not apply to this image is absent.
+/// trimmed, resampled, deskewed, from-screenshot; an extra that does not
+/// apply to this image is absent.
 pub fn prepare(image: PixelView<'_>, extra: ExtraVariants) -> Vec<(Preparation, Pixels)> {
     let trimmed = extra.trim.then(|| trim_uniform_borders(image)).flatten();
     let resampled = extra.resample.then(|| resample_small(image)).flatten();
+    let deskewed = extra.deskew.then(|| deskew(image)).flatten();
+    let cut = extra.screenshot.then(|| from_screenshot(image)).flatten();
     trimmed
         .map(|p| (Preparation::Trimmed, p))
         .into_iter()
         .chain(resampled.map(|p| (Preparation::Resampled, p)))
+        .chain(deskewed.map(|p| (Preparation::Deskewed, p)))
+        .chain(cut.map(|p| (Preparation::FromScreenshot, p)))
         .collect()
 }
 
@@ -336,10 +363,10 @@ mod tests {
     #[test]
     fn prepare_lists_only_the_variants_that_apply() {
         let boxed = framed(&picture(200, 100), 200, 200, 0, 50, [0, 0, 0]);
-        let both = ExtraVariants { trim: true, resample: true, turned: false };
+        let both = ExtraVariants { trim: true, resample: true, deskew: false, screenshot: false, turned: false };
         let sources: Vec<Preparation> = prepare(boxed.view(), both).into_iter().map(|(s, _)| s).collect();
         assert_eq!(sources, [Preparation::Trimmed, Preparation::Resampled]);
-        let none = ExtraVariants { trim: false, resample: false, turned: true };
+        let none = ExtraVariants { trim: false, resample: false, deskew: false, screenshot: false, turned: true };
         assert!(prepare(boxed.view(), none).is_empty());
         assert!(prepare(picture(600, 600).view(), both).is_empty());
         assert_eq!(Preparation::Trimmed.name(), "trimmed");

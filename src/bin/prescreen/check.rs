@@ -46,8 +46,9 @@ pub struct Args {
     unscreenable: UnscreenableArg,
     /// Extra PDQ queries, comma-separated: `trim` (uniform borders and
     /// letterbox bars cut off), `resample` (images under 512x512 stretched to
-    /// it), `turned` (query those in all eight turns, not just as they are),
-    /// or `none`. By default, `trim,resample` (docs/EVALUATION.md).
+    /// it), `deskew` (a picture turned a few degrees on a flat-filled canvas,
+    /// turned back), `screenshot` (the photo inside a screenshot), `turned`
+    /// (query those in all eight turns, not just as they are), or `none`. By default, `trim,resample` (docs/EVALUATION.md).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     extra_variants: Vec<ExtraArg>,
     /// With `--json`, also list every PDQ query made (`queries`: preparation,
@@ -101,6 +102,8 @@ impl From<UnscreenableArg> for UnscreenableAction {
 enum ExtraArg {
     Trim,
     Resample,
+    Deskew,
+    Screenshot,
     Turned,
     None,
 }
@@ -110,11 +113,13 @@ fn extra_variants(list: &[ExtraArg]) -> ExtraVariants {
     if list.is_empty() {
         return Policy::default().extra_variants;
     }
-    ExtraVariants {
-        trim: list.contains(&ExtraArg::Trim),
-        resample: list.contains(&ExtraArg::Resample),
-        turned: list.contains(&ExtraArg::Turned),
-    }
+    let mut extra = Policy::default().extra_variants;
+    extra.trim = list.contains(&ExtraArg::Trim);
+    extra.resample = list.contains(&ExtraArg::Resample);
+    extra.deskew = list.contains(&ExtraArg::Deskew);
+    extra.screenshot = list.contains(&ExtraArg::Screenshot);
+    extra.turned = list.contains(&ExtraArg::Turned);
+    extra
 }
 
 /// How many files are screened between two writes to stdout.

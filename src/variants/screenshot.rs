@@ -37,6 +37,9 @@ const MIN_FLAT_OUTSIDE_PERCENT: usize = 50;
 /// luma level of a single value; text on a flat panel has far more.
 const MAX_ONE_COLOUR_PERCENT: usize = 30;
 
+/// At most this many busy blocks are tried, largest first.
+const SEEDS: usize = 3;
+
 /// At most this many samples along an edge when snapping it.
 const SNAP_SAMPLES: usize = 512;
 
@@ -88,26 +91,38 @@ pub fn find_picture(image: PixelView<'_>) -> Option<Rect> {
     if flat * 100 < tw * th * MIN_FLAT_PERCENT {
         return None;
     }
-    let seed = largest_rectangle(&close(&busy, tw, th), tw, th)?;
-    let r = grow(&thumb, tw, th, seed);
-    let (rw, rh) = (r.right - r.left, r.bottom - r.top);
-    if rw * rh * 100 < tw * th * MIN_AREA_PERCENT
-        || (rw * 100 >= tw * MAX_SIDE_PERCENT && rh * 100 >= th * MAX_SIDE_PERCENT)
-    {
-        return None;
+    let mut closed = close(&busy, tw, th);
+    // The largest busy block may be text (a paragraph, a sidebar): try the
+    // next largest then.
+    for _ in 0..SEEDS {
+        let seed = largest_rectangle(&closed, tw, th)?;
+        for y in seed.top..seed.bottom {
+            closed[y * tw + seed.left..y * tw + seed.right].fill(false);
+        }
+        let r = grow(&thumb, tw, th, seed);
+        let (rw, rh) = (r.right - r.left, r.bottom - r.top);
+        if rw * rh * 100 < tw * th * MIN_AREA_PERCENT {
+            return None;
+        }
+        if rw * 100 >= tw * MAX_SIDE_PERCENT && rh * 100 >= th * MAX_SIDE_PERCENT {
+            continue;
+        }
+        let flat_inside = (r.top..r.bottom).map(|y| (r.left..r.right).filter(|&x| !busy[y * tw + x]).count()).sum::<usize>();
+        if (flat - flat_inside) * 100 < (tw * th - rw * rh) * MIN_FLAT_OUTSIDE_PERCENT {
+            continue;
+        }
+        // A side on the thumbnail's edge is the capture's edge (the thumbnail
+        // drops the last few columns and rows when the size is not a multiple of k).
+        let scale = |r: Rect| {
+            let far = |t: usize, tlen: usize, len: usize| if t == tlen { len } else { t * k };
+            Rect { left: r.left * k, top: r.top * k, right: far(r.right, tw, w), bottom: far(r.bottom, th, h) }
+        };
+        let found = snap(image, scale(seed), scale(r), k + 2, 5 * k);
+        if photo_like(image, found) {
+            return Some(found);
+        }
     }
-    let flat_inside = (r.top..r.bottom).map(|y| (r.left..r.right).filter(|&x| !busy[y * tw + x]).count()).sum::<usize>();
-    if (flat - flat_inside) * 100 < (tw * th - rw * rh) * MIN_FLAT_OUTSIDE_PERCENT {
-        return None;
-    }
-    // A side on the thumbnail's edge is the capture's edge (the thumbnail
-    // drops the last few columns and rows when the size is not a multiple of k).
-    let scale = |r: Rect| {
-        let far = |t: usize, tlen: usize, len: usize| if t == tlen { len } else { t * k };
-        Rect { left: r.left * k, top: r.top * k, right: far(r.right, tw, w), bottom: far(r.bottom, th, h) }
-    };
-    let found = snap(image, scale(seed), scale(r), k + 2);
-    photo_like(image, found).then_some(found)
+    None
 }
 
 /// `seed` (inside a photo) pushed out side by side until each side meets a
@@ -220,12 +235,13 @@ fn largest_rectangle(mask: &[bool], tw: usize, th: usize) -> Option<Rect> {
 }
 
 /// Places each side of the photo at full resolution, between the side of
-/// `inner` (inside the photo) and the side of `outer` (just outside it),
-/// widened by `reach` pixels: on the line with the largest step in luma across the edge
+/// `outer` (just outside the photo) less `reach` pixels and the side of
+/// `inner` (the busy seed, which closing may have spread over nearby
+/// interface lines) plus `depth` pixels: on the line with the largest step in luma across the edge
 /// plus detail along the line inside, less twice the detail along the line
 /// outside (the interface there is flat). A side of `outer` on the
 /// capture's edge stays there.
-fn snap(image: PixelView<'_>, inner: Rect, outer: Rect, reach: usize) -> Rect {
+fn snap(image: PixelView<'_>, inner: Rect, outer: Rect, reach: usize, depth: usize) -> Rect {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let bpp = image.layout().bytes_per_pixel();
     let data = image.data();
@@ -255,12 +271,12 @@ fn snap(image: PixelView<'_>, inner: Rect, outer: Rect, reach: usize) -> Rect {
     };
     let edge = |at: usize, len: usize, found: Option<usize>| if at == 0 || at == len { at } else { found.unwrap_or(at) };
     let cols = shrink(inner.left, inner.right);
-    let top = edge(outer.top, h, best(outer.top.saturating_sub(reach)..(inner.top + reach).min(h), cols, true, -1));
-    let bottom_range = inner.bottom.saturating_sub(reach + 1)..(outer.bottom + reach).min(h);
+    let top = edge(outer.top, h, best(outer.top.saturating_sub(reach)..(inner.top + depth).min(h), cols, true, -1));
+    let bottom_range = inner.bottom.saturating_sub(depth + 1)..(outer.bottom + reach).min(h);
     let bottom = edge(outer.bottom, h, best(bottom_range, cols, true, 1).map(|c| c + 1));
     let rows = shrink(top, bottom.max(top + 1));
-    let left = edge(outer.left, w, best(outer.left.saturating_sub(reach)..(inner.left + reach).min(w), rows, false, -1));
-    let right_range = inner.right.saturating_sub(reach + 1)..(outer.right + reach).min(w);
+    let left = edge(outer.left, w, best(outer.left.saturating_sub(reach)..(inner.left + depth).min(w), rows, false, -1));
+    let right_range = inner.right.saturating_sub(depth + 1)..(outer.right + reach).min(w);
     let right = edge(outer.right, w, best(right_range, rows, false, 1).map(|c| c + 1));
     if right <= left + 16 || bottom <= top + 16 {
         return outer;

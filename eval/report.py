@@ -37,22 +37,29 @@ def _stats(values):
             "max": int(a.max()), "min": int(a.min())}
 
 
-# Query sets: which of the queries `check --extra-variants trim,resample`
+# Query sets: which of the queries `check --extra-variants` with every extra
 # made count. Each is a predicate on (preparation, turn).
+DEFAULT_PREPARATIONS = ("trimmed", "resampled", "deskewed", "from-screenshot")
 QUERY_SETS = {
     "as is (8 turns)": lambda p, t: p == "as-is",
     "+ trim (+1)": lambda p, t: p == "as-is" or (p == "trimmed" and t == "original"),
     "+ trim, 8 turns (+8)": lambda p, t: p in ("as-is", "trimmed"),
     "+ resample (+1)": lambda p, t: p == "as-is" or (p == "resampled" and t == "original"),
     "+ resample, 8 turns (+8)": lambda p, t: p in ("as-is", "resampled"),
-    "+ trim + resample (+2)": lambda p, t: p == "as-is" or t == "original",
-    "+ trim + resample, 8 turns (+16)": lambda p, t: True,
+    "+ trim + resample (+2)": lambda p, t: p == "as-is" or (p in ("trimmed", "resampled") and t == "original"),
+    "+ trim + resample, 8 turns (+16)": lambda p, t: p in ("as-is", "trimmed", "resampled"),
+    "+ deskew (+1)": lambda p, t: p == "as-is" or (p == "deskewed" and t == "original"),
+    "+ screenshot (+1)": lambda p, t: p == "as-is" or (p == "from-screenshot" and t == "original"),
+    "+ trim + resample + deskew + screenshot (+4)": lambda p, t: p == "as-is" or (
+        p in DEFAULT_PREPARATIONS and t == "original"),
 }
 # The set `check` uses for each `--extra-variants` value (as the Rust screener does).
 SET_OF_EXTRAS = {(): "as is (8 turns)", ("trim",): "+ trim (+1)", ("resample",): "+ resample (+1)",
                  ("resample", "trim"): "+ trim + resample (+2)",
                  ("trim", "turned"): "+ trim, 8 turns (+8)", ("resample", "turned"): "+ resample, 8 turns (+8)",
-                 ("resample", "trim", "turned"): "+ trim + resample, 8 turns (+16)"}
+                 ("resample", "trim", "turned"): "+ trim + resample, 8 turns (+16)",
+                 ("deskew",): "+ deskew (+1)", ("screenshot",): "+ screenshot (+1)",
+                 ("deskew", "resample", "screenshot", "trim"): "+ trim + resample + deskew + screenshot (+4)"}
 
 
 def collect(data):

@@ -41,10 +41,10 @@ INNOCENT_TRANSFORMS = ("identical", "jpeg70", "thumb256", "mirror", "letterbox",
 
 # `check --extra-variants` for the measured runs: every extra, so that one run
 # per filter gives the verdict of every subset (each query says whether it matched).
-ALL_EXTRAS = "trim,resample,turned"
+ALL_EXTRAS = "trim,resample,deskew,screenshot,turned"
 # What `check` does without `--extra-variants` (Policy::default()); the run
 # without the flag must agree with it (checked in finish()).
-DEFAULT_EXTRAS = ("resample", "trim")
+DEFAULT_EXTRAS = ("deskew", "resample", "screenshot", "trim")
 # The filter every file is screened against with `check` and every extra on,
 # and the filters `check` runs against with its defaults (to check the emulation).
 MEASURED = "r8-dih"
@@ -53,7 +53,8 @@ DEFAULT_RUNS = ("r8-plain", "r8-dih")
 CONFIGS = {
     "full": {"listed": None, "innocent": None, "families": None, "random": 10_000_000, "packages": None,
              "timing_rounds": 3, "out": HERE.parent / "docs", "work": HERE / ".cache" / "work"},
-    "smoke": {"listed": 5, "innocent": 5, "families": ("identity", "re-encoding", "rotation"),
+    "smoke": {"listed": 5, "innocent": 5,
+              "families": ("identity", "re-encoding", "rotation", "small-rotation", "screenshots"),
               "packages": ["lomiri-wallpapers-20.04"], "timing_rounds": 1,
               "random": 20_000, "out": HERE / ".cache" / "smoke-out", "work": HERE / ".cache" / "smoke-work"},
 }
@@ -245,7 +246,8 @@ def run_cli(data, work, cfg, clock):
     # uploads, not the edited copies), each screened `timing_rounds` times.
     sample = sorted(data["originals"].values()) * cfg["timing_rounds"]
     data["variant_cpu"] = {}
-    for extra in ("none", "trim", "resample", "trim,resample", "trim,resample,turned"):
+    for extra in ("none", "trim", "resample", "trim,resample", "trim,resample,deskew,screenshot",
+                  "trim,resample,turned"):
         before = cli.cpu_seconds()
         cli.check(fdir / "r8-dih.psf", sample, extra)
         data["variant_cpu"][extra] = {"files": len(sample), "cpu_s": cli.cpu_seconds() - before}

@@ -13,7 +13,8 @@ fn main() {
         });
         let (skew, picture) = found.unwrap_or((None, None));
         let skew = skew.map_or("null".to_string(), |s| format!("[{}, {}, {}]", s.tan, s.width, s.height));
-        let picture = picture.map_or("null".to_string(), |r| format!("[{}, {}, {}, {}]", r.left, r.top, r.right, r.bottom));
+        let picture =
+            picture.map_or("null".to_string(), |r| format!("[{}, {}, {}, {}]", r.left, r.top, r.right, r.bottom));
         println!("{{\"path\": {path:?}, \"skew\": {skew}, \"picture\": {picture}}}");
     }
 }

@@ -29,6 +29,6 @@ pub use pixels::{Layout, PixelView, Pixels};
 pub use report::Json;
 pub use screen::{PdqAction, PdqQuery, Policy, Reason, Screener, Screening, UnscreenableAction, Verdict};
 pub use variants::{
-    deskew, find_picture, find_skew, from_screenshot, resample_small, trim_uniform_borders, ExtraVariants, Preparation, Rect,
-    Skew,
+    deskew, find_picture, find_skew, from_screenshot, resample_small, trim_uniform_borders, ExtraVariants, Preparation,
+    Rect, Skew,
 };

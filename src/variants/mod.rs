@@ -57,7 +57,7 @@ impl Default for ExtraVariants {
     /// well gained almost nothing for eight times the extra queries
     /// (docs/EVALUATION.md, "Query-side variants").
     fn default() -> Self {
-        ExtraVariants { trim: true, resample: true, deskew: false, screenshot: false, turned: false }
+        ExtraVariants { trim: true, resample: true, deskew: true, screenshot: true, turned: false }
     }
 }
 

@@ -247,7 +247,8 @@ def write(data, out):
 
 # Transforms the extra query variants are meant to help with.
 TARGETED = ("border5", "letterbox", "letterbox+thumb256", "caption", "thumb256", "resize0.25",
-            "resize0.5", "jpeg70+resize0.5", "caption+resize0.5", "rot90+resize0.5")
+            "resize0.5", "jpeg70+resize0.5", "caption+resize0.5", "rot90+resize0.5",
+            "tilt3", "tilt7", "tilt10", "tilt-5", "phone-screenshot", "desktop-screenshot")
 
 
 def measure_variants(copies, innocent, origs, own_cli, listed_cli, builds, data):

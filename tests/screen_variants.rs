@@ -73,11 +73,19 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
 #[test]
 fn default_policy_trims_and_resamples_unturned() {
     let extra = Policy::default().extra_variants;
-    assert!(extra.trim && extra.resample && !extra.turned);
+    assert!(extra.trim && extra.resample && extra.deskew && extra.screenshot && !extra.turned);
     let copy = letterboxed(); // 451x451: both trimmed and resampled
     let result = screener(extra).screen_pixels(copy.view());
     let extras: Vec<_> = result.queries[8..].iter().map(|q| (q.preparation, q.turn)).collect();
-    assert_eq!(extras, [(Preparation::Trimmed, Dihedral::Original), (Preparation::Resampled, Dihedral::Original)]);
+    // The picture between flat bars is also found as a screenshot's photo.
+    assert_eq!(
+        extras,
+        [
+            (Preparation::Trimmed, Dihedral::Original),
+            (Preparation::Resampled, Dihedral::Original),
+            (Preparation::FromScreenshot, Dihedral::Original)
+        ]
+    );
     assert_eq!(result.verdict, Verdict::Flag);
 }
 

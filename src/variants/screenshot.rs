@@ -38,6 +38,10 @@ const MIN_FLAT_OUTSIDE_PERCENT: usize = 50;
 /// luma level of a single value; text on a flat panel has far more.
 const MAX_ONE_COLOUR_PERCENT: usize = 30;
 
+/// At least this share (in 1/100) of the capture outside the photo is busy:
+/// an interface has text and icons.
+const MIN_BUSY_OUTSIDE_PERCENT: usize = 2;
+
 /// At most this many busy blocks are tried, largest first.
 const SEEDS: usize = 3;
 
@@ -115,7 +119,11 @@ pub fn find_picture(image: PixelView<'_>) -> Option<Rect> {
         }
         let flat_inside =
             (r.top..r.bottom).map(|y| (r.left..r.right).filter(|&x| !busy[y * tw + x]).count()).sum::<usize>();
-        if (flat - flat_inside) * 100 < (tw * th - rw * rh) * MIN_FLAT_OUTSIDE_PERCENT {
+        let (outside, flat_outside) = (tw * th - rw * rh, flat - flat_inside);
+        // Mostly flat around the photo, but not only bars (a letterbox, which trimming handles).
+        if flat_outside * 100 < outside * MIN_FLAT_OUTSIDE_PERCENT
+            || (outside - flat_outside) * 100 < outside * MIN_BUSY_OUTSIDE_PERCENT
+        {
             continue;
         }
         // A side on the thumbnail's edge is the capture's edge (the thumbnail

@@ -204,7 +204,7 @@ def render(res, data):
     L.append("`make eval` fetches the packages above with `apt-get download` and `pip download` into "
              "`eval/.cache/`, builds `target/release/prescreen`, makes the masters and copies, hashes them with the "
              "oracle, runs the CLI and rewrites this file and `docs/eval/` (`python3 eval/run.py full --fresh` "
-             "re-makes everything but the downloads). `make eval-smoke` (part of `make test`) runs 5 photos and 3 "
+             "re-makes everything but the downloads). `make eval-smoke` (part of `make test`) runs 5 photos and 5 "
              "families and asserts only that it ran, produced tables, found no false negative, agreed with "
              "`check`'s defaults and caught every identical copy at 31 bits. Python packages: "
              "`eval/requirements.txt`.\n")

@@ -1,7 +1,7 @@
 """`make eval` / `make eval-smoke`: the whole evaluation, end to end.
 
     python3 eval/run.py full    # writes docs/EVALUATION.md and docs/eval/*.png
-    python3 eval/run.py smoke   # 5 photos, 3 families; asserts structure only
+    python3 eval/run.py smoke   # 5 photos, 5 families; asserts structure only
 
 The `prescreen` release binary is what is measured (hash, build, check,
 query); the C++ PDQ oracle (eval/oracle.py) hashes every file independently."""

@@ -52,10 +52,11 @@ pub struct ExtraVariants {
 }
 
 impl Default for ExtraVariants {
-    /// Trim and resample on, unturned: on the evaluation's photos each lifts
-    /// recall for a few percent more queries per upload, and turning them as
-    /// well gained almost nothing for eight times the extra queries
-    /// (docs/EVALUATION.md, "Query-side variants").
+    /// Trim, resample, deskew and screenshot on, unturned: on the
+    /// evaluation's photos each lifts recall for a few percent more queries
+    /// per upload (deskew and screenshot fire on none of its unedited
+    /// photos), and turning them as well gained almost nothing for eight
+    /// times the extra queries (docs/EVALUATION.md, "Query-side variants").
     fn default() -> Self {
         ExtraVariants { trim: true, resample: true, deskew: true, screenshot: true, turned: false }
     }

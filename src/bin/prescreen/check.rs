@@ -48,8 +48,8 @@ pub struct Args {
     /// letterbox bars cut off), `resample` (images under 512x512 stretched to
     /// it), `deskew` (a picture turned a few degrees on a flat-filled canvas,
     /// turned back), `screenshot` (the photo inside a screenshot), `turned`
-    /// (query those in all eight turns, not just as they are), or `none`. By default, `trim,resample,deskew,screenshot`
-    /// (docs/EVALUATION.md).
+    /// (query those in all eight turns, not just as they are), or `none`.
+    /// By default, `trim,resample,deskew,screenshot` (docs/EVALUATION.md).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     extra_variants: Vec<ExtraArg>,
     /// With `--json`, also list every PDQ query made (`queries`: preparation,

@@ -37,13 +37,14 @@ def _stats(values):
             "max": int(a.max()), "min": int(a.min())}
 
 
-# Query sets: which of the queries `check --extra-variants trim,resample,band,frame,turned`
+# Query sets: which of the queries `check --extra-variants` with every extra
 # made count. Each is a predicate on (preparation, turn): the image as it is
 # in its eight turns, and the listed extra preparations unturned or turned.
 def _with(extras, turned=False):
     return lambda p, t: p == "as-is" or (p in extras and (turned or t == "original"))
 
 
+DEFAULT_PREPARATIONS = ("trimmed", "resampled", "unbanded", "unframed", "deskewed", "from-screenshot")
 QUERY_SETS = {
     "as is (8 turns)": _with(()),
     "+ trim (+1)": _with(("trimmed",)),
@@ -54,18 +55,21 @@ QUERY_SETS = {
     "+ band, 8 turns (+16)": _with(("unbanded",), True),
     "+ frame (+2)": _with(("unframed",)),
     "+ frame, 8 turns (+16)": _with(("unframed",), True),
+    "+ deskew (+1)": _with(("deskewed",)),
+    "+ screenshot (+1)": _with(("from-screenshot",)),
     "+ trim + resample (+2)": _with(("trimmed", "resampled")),
     "+ trim + resample, 8 turns (+16)": _with(("trimmed", "resampled"), True),
-    "+ trim + resample + band + frame (+6)": _with(("trimmed", "resampled", "unbanded", "unframed")),
-    "every extra, 8 turns (+48)": lambda p, t: True,
+    "every default preparation (+8)": _with(DEFAULT_PREPARATIONS),
+    "every extra, 8 turns (+64)": lambda p, t: True,
 }
 # The set `check` uses for each `--extra-variants` value (as the Rust screener does).
 SET_OF_EXTRAS = {(): "as is (8 turns)", ("trim",): "+ trim (+1)", ("resample",): "+ resample (+1)",
                  ("band",): "+ band (+2)", ("frame",): "+ frame (+2)",
                  ("resample", "trim"): "+ trim + resample (+2)",
-                 ("band", "frame", "resample", "trim"): "+ trim + resample + band + frame (+6)",
                  ("trim", "turned"): "+ trim, 8 turns (+8)", ("resample", "turned"): "+ resample, 8 turns (+8)",
-                 ("resample", "trim", "turned"): "+ trim + resample, 8 turns (+16)"}
+                 ("resample", "trim", "turned"): "+ trim + resample, 8 turns (+16)",
+                 ("deskew",): "+ deskew (+1)", ("screenshot",): "+ screenshot (+1)",
+                 ("band", "deskew", "frame", "resample", "screenshot", "trim"): "every default preparation (+8)"}
 
 
 def collect(data):
@@ -256,7 +260,8 @@ def write(data, out):
 TARGETED = ("border5", "letterbox", "letterbox+thumb256", "caption", "thumb256", "resize0.25",
             "band-top12", "band-bottom15", "band-side20", "band-top12+jpeg85", "frame-blur-square",
             "frame-blur-9x16", "frame-noise6", "frame-noise12", "frame-gradient8",
-            "resize0.5", "jpeg70+resize0.5", "caption+resize0.5", "rot90+resize0.5")
+            "resize0.5", "jpeg70+resize0.5", "caption+resize0.5", "rot90+resize0.5",
+            "tilt3", "tilt7", "tilt10", "tilt-5", "phone-screenshot", "desktop-screenshot")
 
 
 def bandframe(data):

@@ -137,7 +137,7 @@ def render(res, data):
     L.append("## False matches\n")
     inn = res["innocent"]
     ds = res["default_set"]
-    rows = [[k, inn["false_matches"][k][ds], inn["false_matches"][k]["every extra, 8 turns (+48)"]] for k in sorted(
+    rows = [[k, inn["false_matches"][k][ds], inn["false_matches"][k]["every extra, 8 turns (+64)"]] for k in sorted(
         inn["false_matches"], key=lambda k: (k.endswith("dih"), int(k.split("-")[0][1:])))]
     L.append(f"{inn['files']} innocent files ({inn['screenable']} with quality >= 50) screened against every "
              f"filter; the closest any of them (best turned variant) comes to a listed hash is "
@@ -174,7 +174,9 @@ def render(res, data):
     L.append("**Extra preparations** (`check --extra-variants`; src/variants/): the image with uniform "
              "borders and letterbox bars trimmed (`trim`), and an image under 512x512 resampled (bilinear) to "
              "512x512 (`resample`), each queried as it is (1 query) or, with `turned`, in the eight turns the "
-             "image itself is queried in (8 queries), when it applies. The r8 `check` run made all of these "
+             "image itself is queried in (8 queries), when it applies; a picture turned a few degrees on a "
+             "flat-filled canvas turned back upright (`deskew`) and the photo cut out of a screenshot "
+             "(`screenshot`), each queried as it is. The r8 `check` run made all of these "
              "queries; each reports whether it matched, so the rows below are the filters' verdicts for each "
              "subset. Queries per file: mean over all screened files (copies and innocent); `applies` = share of "
              "the innocent photos as they are (typical uploads) that get the extra image; probes per file for a "
@@ -211,7 +213,7 @@ def render(res, data):
     L.append("`make eval` fetches the packages above with `apt-get download` and `pip download` into "
              "`eval/.cache/`, builds `target/release/prescreen`, makes the masters and copies, hashes them with the "
              "oracle, runs the CLI and rewrites this file and `docs/eval/` (`python3 eval/run.py full --fresh` "
-             "re-makes everything but the downloads). `make eval-smoke` (part of `make test`) runs 5 photos and 3 "
+             "re-makes everything but the downloads). `make eval-smoke` (part of `make test`) runs 5 photos and 5 "
              "families and asserts only that it ran, produced tables, found no false negative, agreed with "
              "`check`'s defaults and caught every identical copy at 31 bits. Python packages: "
              "`eval/requirements.txt`.\n")

@@ -1,7 +1,7 @@
 """`make eval` / `make eval-smoke`: the whole evaluation, end to end.
 
     python3 eval/run.py full    # writes docs/EVALUATION.md and docs/eval/*.png
-    python3 eval/run.py smoke   # 5 photos, 3 families; asserts structure only
+    python3 eval/run.py smoke   # 5 photos, 5 families; asserts structure only
 
 The `prescreen` release binary is what is measured (hash, build, check,
 query); the C++ PDQ oracle (eval/oracle.py) hashes every file independently."""
@@ -38,14 +38,15 @@ SEED = 20261128
 # an innocent copy could drift towards a listed hash if any could.
 INNOCENT_TRANSFORMS = ("identical", "jpeg70", "thumb256", "mirror", "letterbox",
                        "band-top12", "band-bottom15", "band-side20", "band-top12+jpeg85", "frame-blur-square",
-                       "frame-blur-9x16", "frame-noise6", "frame-noise12", "frame-gradient8")
+                       "frame-blur-9x16", "frame-noise6", "frame-noise12", "frame-gradient8",
+                       "tilt7", "phone-screenshot", "desktop-screenshot")
 
 # `check --extra-variants` for the measured runs: every extra, so that one run
 # per filter gives the verdict of every subset (each query says whether it matched).
-ALL_EXTRAS = "trim,resample,band,frame,turned"
+ALL_EXTRAS = "trim,resample,band,frame,deskew,screenshot,turned"
 # What `check` does without `--extra-variants` (Policy::default()); the run
 # without the flag must agree with it (checked in finish()).
-DEFAULT_EXTRAS = ("band", "frame", "resample", "trim")
+DEFAULT_EXTRAS = ("band", "deskew", "frame", "resample", "screenshot", "trim")
 # The filter every file is screened against with `check` and every extra on,
 # and the filters `check` runs against with its defaults (to check the emulation).
 MEASURED = "r8-dih"
@@ -54,7 +55,8 @@ DEFAULT_RUNS = ("r8-plain", "r8-dih")
 CONFIGS = {
     "full": {"listed": None, "innocent": None, "families": None, "random": 10_000_000, "packages": None,
              "timing_rounds": 3, "out": HERE.parent / "docs", "work": HERE / ".cache" / "work"},
-    "smoke": {"listed": 5, "innocent": 5, "families": ("identity", "re-encoding", "rotation", "bands", "frames"),
+    "smoke": {"listed": 5, "innocent": 5,
+              "families": ("identity", "re-encoding", "rotation", "bands", "frames", "small-rotation", "screenshots"),
               "packages": ["lomiri-wallpapers-20.04"], "timing_rounds": 1,
               "random": 20_000, "out": HERE / ".cache" / "smoke-out", "work": HERE / ".cache" / "smoke-work"},
 }
@@ -246,7 +248,8 @@ def run_cli(data, work, cfg, clock):
     # uploads, not the edited copies), each screened `timing_rounds` times.
     sample = sorted(data["originals"].values()) * cfg["timing_rounds"]
     data["variant_cpu"] = {}
-    for extra in ("none", "trim", "resample", "trim,resample", "trim,resample,band,frame", "trim,resample,turned"):
+    for extra in ("none", "trim", "resample", "trim,resample", "trim,resample,band,frame,deskew,screenshot",
+                  "trim,resample,turned"):
         before = cli.cpu_seconds()
         cli.check(fdir / "r8-dih.psf", sample, extra)
         data["variant_cpu"][extra] = {"files": len(sample), "cpu_s": cli.cpu_seconds() - before}

@@ -168,6 +168,83 @@ def _jpeg(img, path, q):
     img.save(path, format="JPEG", quality=q)
 
 
+def _tilt(img, degrees, fill):
+    """Turned counter-clockwise by `degrees` on a canvas expanded to fit, the
+    corners filled with one colour (what an editor's rotate tool makes)."""
+    return img.rotate(degrees, resample=Image.BICUBIC, expand=True, fillcolor=fill)
+
+
+def screenshot_box(kind, size):
+    """The rectangle the `kind` screenshot gives a picture of `size`."""
+    w, h = size
+    if kind == "phone":
+        sw, sh, top, avail_w, avail_h = 1080, 1920, 250, 1080, round(1920 * 0.6)
+        left0 = 0
+    else:
+        sw, sh, top, avail_w, avail_h = 1920, 1080, 140, 1920 - 320 - 120, 620
+        left0 = 320 + 60
+    scale = min(avail_w / w, avail_h / h)
+    pw, ph = round(w * scale), round(h * scale)
+    left = left0 + (avail_w - pw) // 2
+    return left, top, left + pw, top + ph, sw, sh
+
+
+def _text_lines(d, x, y, width, n, seed, size, fill):
+    rng = np.random.default_rng(seed)
+    words = ("the", "photo", "shared", "today", "look", "at", "this", "amazing", "view", "from", "our", "trip",
+             "love", "it", "so", "much", "weekend", "friends", "new", "post")
+    for i in range(n):
+        line = " ".join(words[j] for j in rng.integers(0, len(words), size=int(rng.integers(3, 9))))
+        d.text((x, y + i * size * 2), line, fill=fill, font=_font(size))
+
+
+def _screenshot(img, kind, ident):
+    """The picture inside a synthetic app screen: a phone (9:16, status bar,
+    app bar, caption text, buttons, tab bar) or a desktop window (16:9,
+    title bar, toolbar, sidebar, heading and text)."""
+    left, top, right, bottom, sw, sh = screenshot_box(kind, img.size)
+    seed = _seed(kind, ident)
+    if kind == "phone":
+        out = Image.new("RGB", (sw, sh), (250, 250, 250))
+        d = ImageDraw.Draw(out)
+        d.rectangle((0, 0, sw, 70), fill=(20, 20, 24))
+        d.text((40, 14), "9:41", fill=(255, 255, 255), font=_font(36))
+        for i in range(3):
+            d.rectangle((sw - 160 + i * 44, 22, sw - 130 + i * 44, 48), fill=(255, 255, 255))
+        d.rectangle((0, 70, sw, 230), fill=(255, 255, 255))
+        d.line((0, 230, sw, 230), fill=(219, 219, 219), width=2)
+        d.ellipse((30, 110, 110, 190), fill=(180, 120, 200))
+        d.text((130, 125), "traveller_2026", fill=(30, 30, 30), font=_font(40))
+        out.paste(img.resize((right - left, bottom - top), Image.LANCZOS), (left, top))
+        y = bottom + 30
+        for i in range(4):
+            d.ellipse((40 + i * 110, y, 110 + i * 110, y + 70), outline=(40, 40, 40), width=5)
+        y += 110
+        _text_lines(d, 40, y, sw - 80, 4, seed, 34, (40, 40, 40))
+        d.rounded_rectangle((40, sh - 330, sw - 40, sh - 230), radius=24, fill=(0, 149, 246))
+        d.text((sw // 2 - 90, sh - 305), "Follow", fill=(255, 255, 255), font=_font(44))
+        d.rectangle((0, sh - 150, sw, sh), fill=(255, 255, 255))
+        d.line((0, sh - 150, sw, sh - 150), fill=(219, 219, 219), width=2)
+        for i in range(5):
+            cx = sw * (2 * i + 1) // 10
+            d.rectangle((cx - 30, sh - 105, cx + 30, sh - 45), outline=(30, 30, 30), width=5)
+    else:
+        out = Image.new("RGB", (sw, sh), (255, 255, 255))
+        d = ImageDraw.Draw(out)
+        d.rectangle((0, 0, sw, 40), fill=(222, 222, 226))
+        for i, c in enumerate(((255, 95, 86), (255, 189, 46), (39, 201, 63))):
+            d.ellipse((16 + i * 28, 12, 32 + i * 28, 28), fill=c)
+        d.text((sw // 2 - 120, 8), "Photos - Album", fill=(60, 60, 60), font=_font(22))
+        d.rectangle((0, 40, sw, 90), fill=(246, 246, 248))
+        d.rounded_rectangle((sw - 420, 50, sw - 40, 80), radius=8, fill=(255, 255, 255), outline=(200, 200, 200))
+        d.rectangle((0, 90, 320, sh), fill=(240, 240, 243))
+        _text_lines(d, 24, 120, 280, 14, seed, 22, (50, 50, 60))
+        d.text((380, 96), "Holiday pictures", fill=(20, 20, 20), font=_font(32))
+        out.paste(img.resize((right - left, bottom - top), Image.LANCZOS), (left, top))
+        _text_lines(d, 380, bottom + 30, sw - 500, 6, seed + 1, 24, (60, 60, 60))
+    return out
+
+
 # name -> (family, function(img, ident) -> Image, or (img, path, ident) writer, extension)
 def _plain(fn):
     return lambda img, ident: fn(img)
@@ -266,6 +343,10 @@ GEOMETRY = {
     "frame-blur-square": _fit_box(1, 1), "frame-blur-9x16": _fit_box(9, 16),
     "frame-noise6": _frame_box(0.06), "frame-noise12": _frame_box(0.12), "frame-gradient8": _frame_box(0.08),
 }
+for _deg, _fill in ((3, (255, 255, 255)), (7, (0, 0, 0)), (10, (214, 222, 230)), (-5, (0, 0, 0))):
+    _add("small-rotation", f"tilt{_deg}", image=_plain(lambda im, d=_deg, f=_fill: _tilt(im, d, f)))
+_add("screenshots", "phone-screenshot", image=lambda im, i: _screenshot(im, "phone", i))
+_add("screenshots", "desktop-screenshot", image=lambda im, i: _screenshot(im, "desktop", i))
 
 FAMILIES = []
 for _fam, *_ in TRANSFORMS.values():

@@ -35,4 +35,6 @@ pub use filter::{
 pub use pixels::{Layout, PixelView, Pixels, Rect};
 pub use report::Json;
 pub use screen::{PdqAction, PdqQuery, Policy, Reason, Screener, Screening, UnscreenableAction, Verdict};
-pub use variants::{resample_small, trim_uniform_borders, ExtraVariants, Preparation};
+pub use variants::{
+    deskew, find_picture, find_skew, resample_small, trim_uniform_borders, ExtraVariants, Preparation, Skew,
+};

@@ -67,13 +67,20 @@ fn letterboxed_copy_is_caught_only_with_the_trim_variant() {
 }
 
 #[test]
-fn default_policy_trims_resamples_and_cuts_bands_and_frames_unturned() {
+fn default_policy_runs_every_preparation_unturned() {
     let extra = Policy::default().extra_variants;
-    assert_eq!(extra, ExtraVariants::from_names("trim,resample,band,frame").unwrap());
+    assert_eq!(extra, ExtraVariants::from_names("trim,resample,band,frame,deskew,screenshot").unwrap());
     let copy = letterboxed(); // 451x451: both trimmed and resampled
     let result = screener(extra).screen_pixels(copy.view());
     let extras: Vec<_> = result.queries[8..].iter().map(|q| (q.preparation, q.turn)).collect();
+    // The picture between flat bars is also a screenshot's photo: the same
+    // rectangle as the trimmed one, so it is not queried twice.
     assert_eq!(extras, [(Preparation::Trimmed, Dihedral::Original), (Preparation::Resampled, Dihedral::Original)]);
+    let mut screenshot_only = ExtraVariants::none();
+    screenshot_only.screenshot = true;
+    let cut = screener(screenshot_only).screen_pixels(copy.view());
+    let found: Vec<_> = cut.queries[8..].iter().map(|q| q.preparation).collect();
+    assert_eq!(found, [Preparation::FromScreenshot]);
     assert_eq!(result.verdict, Verdict::Flag);
 }
 

@@ -21,10 +21,18 @@
 //! view of the decoded pixels, never a copy of them.
 
 mod band;
+mod deskew;
 mod frame;
+mod grid;
 mod lines;
+mod screenshot;
+#[cfg(test)]
+mod testimages;
 #[cfg(test)]
 mod testing;
+
+pub use deskew::{deskew, find_skew, Skew};
+pub use screenshot::find_picture;
 
 use crate::error::{Error, Result};
 use crate::pdq::PRE_RESIZE;
@@ -63,30 +71,52 @@ pub struct ExtraVariants {
     /// Also hash the picture inside a blurred-copy, noise or gradient frame,
     /// when one is found (up to two candidate rectangles, one query each).
     pub frame: bool,
+    /// Also hash a picture turned by a few degrees on a flat-filled canvas,
+    /// turned back upright ([`deskew`]).
+    pub deskew: bool,
+    /// Also hash the largest photo-like rectangle inside a screenshot
+    /// ([`from_screenshot`]).
+    pub screenshot: bool,
     /// Query the extra images in all eight turns when the filter matches
     /// turned uploads, instead of only as they are (8 queries each instead of 1).
     pub turned: bool,
 }
 
 impl Default for ExtraVariants {
-    /// Trim, resample, band and frame on, unturned: on the evaluation's
-    /// photos each lifts recall for a few percent more queries per upload
-    /// and flags no innocent file, and turning them as well gained almost
-    /// nothing for eight times the extra queries (docs/EVALUATION.md,
-    /// "Query-side variants").
+    /// Every preparation on, unturned: on the evaluation's photos each lifts
+    /// recall for a few percent more queries per upload and flags no
+    /// innocent file (deskew and screenshot fire on none of its unedited
+    /// photos), and turning them as well gained almost nothing for eight
+    /// times the extra queries (docs/EVALUATION.md, "Query-side variants").
     fn default() -> Self {
-        ExtraVariants { trim: true, resample: true, band: true, frame: true, turned: false }
+        ExtraVariants {
+            trim: true,
+            resample: true,
+            band: true,
+            frame: true,
+            deskew: true,
+            screenshot: true,
+            turned: false,
+        }
     }
 }
 
 impl ExtraVariants {
     /// No extra variants: only the image as it is is queried.
     pub fn none() -> Self {
-        ExtraVariants { trim: false, resample: false, band: false, frame: false, turned: false }
+        ExtraVariants {
+            trim: false,
+            resample: false,
+            band: false,
+            frame: false,
+            deskew: false,
+            screenshot: false,
+            turned: false,
+        }
     }
 
     /// The extras named in a comma-separated list of `trim`, `resample`,
-    /// `band`, `frame`, `turned`, or `none` for no extra (what `prescreen
+    /// `band`, `frame`, `deskew`, `screenshot`, `turned`, or `none` for no extra (what `prescreen
     /// check --extra-variants` and the browser's `extraVariants` take).
     /// Fails with [`Error::InvalidArgument`] on any other name.
     pub fn from_names(list: &str) -> Result<ExtraVariants> {
@@ -97,6 +127,8 @@ impl ExtraVariants {
                 "resample" => &mut extra.resample,
                 "band" => &mut extra.band,
                 "frame" => &mut extra.frame,
+                "deskew" => &mut extra.deskew,
+                "screenshot" => &mut extra.screenshot,
                 "turned" => &mut extra.turned,
                 "none" => continue,
                 other => return Err(Error::InvalidArgument(format!("unknown extra variant {other:?}"))),
@@ -120,11 +152,15 @@ pub enum Preparation {
     Unbanded,
     /// A frame around the picture cut off (one of up to two candidates).
     Unframed,
+    /// Turned back upright ([`deskew`]).
+    Deskewed,
+    /// The photo cut out of a screenshot ([`from_screenshot`]).
+    FromScreenshot,
 }
 
 impl Preparation {
     /// The stable lower-case name: `as-is`, `trimmed`, `resampled`,
-    /// `unbanded`, `unframed`.
+    /// `unbanded`, `unframed`, `deskewed`, `from-screenshot`.
     pub fn name(self) -> &'static str {
         match self {
             Preparation::AsIs => "as-is",
@@ -132,6 +168,8 @@ impl Preparation {
             Preparation::Resampled => "resampled",
             Preparation::Unbanded => "unbanded",
             Preparation::Unframed => "unframed",
+            Preparation::Deskewed => "deskewed",
+            Preparation::FromScreenshot => "from-screenshot",
         }
     }
 }
@@ -270,7 +308,7 @@ pub fn resample_small(image: PixelView<'_>) -> Option<Pixels> {
 }
 
 /// The extra images `extra` asks for, each with its [`Preparation`], in the
-/// order trimmed, resampled, unbanded, unframed; an extra that does not apply
+/// order trimmed, resampled, unbanded, unframed, deskewed, from-screenshot; an extra that does not apply
 /// to this image is absent, and a rectangle already listed is not repeated.
 pub(crate) fn prepare(image: PixelView<'_>, extra: ExtraVariants) -> Vec<(Preparation, Prepared)> {
     let mut out = Vec::new();
@@ -286,10 +324,14 @@ pub(crate) fn prepare(image: PixelView<'_>, extra: ExtraVariants) -> Vec<(Prepar
         .into_iter()
         .map(|r| (Preparation::Unbanded, r))
         .chain(frames.into_iter().map(|r| (Preparation::Unframed, r)));
-    for (preparation, rect) in found {
+    let picture = if extra.screenshot { find_picture(image) } else { None };
+    for (preparation, rect) in found.chain(picture.map(|r| (Preparation::FromScreenshot, r))) {
         if !out.iter().any(|(_, p)| *p == Prepared::Crop(rect)) {
             out.push((preparation, Prepared::Crop(rect)));
         }
+    }
+    if let Some(pixels) = extra.deskew.then(|| deskew(image)).flatten() {
+        out.push((Preparation::Deskewed, Prepared::Image(pixels)));
     }
     out
 }
@@ -434,10 +476,26 @@ mod tests {
     #[test]
     fn prepare_lists_only_the_variants_that_apply() {
         let boxed = framed(&picture(200, 100), 200, 200, 0, 50, [0, 0, 0]);
-        let both = ExtraVariants { trim: true, resample: true, band: false, frame: false, turned: false };
+        let both = ExtraVariants {
+            trim: true,
+            resample: true,
+            band: false,
+            frame: false,
+            deskew: false,
+            screenshot: false,
+            turned: false,
+        };
         let sources: Vec<Preparation> = prepare(boxed.view(), both).into_iter().map(|(s, _)| s).collect();
         assert_eq!(sources, [Preparation::Trimmed, Preparation::Resampled]);
-        let none = ExtraVariants { trim: false, resample: false, band: false, frame: false, turned: true };
+        let none = ExtraVariants {
+            trim: false,
+            resample: false,
+            band: false,
+            frame: false,
+            deskew: false,
+            screenshot: false,
+            turned: true,
+        };
         assert!(prepare(boxed.view(), none).is_empty());
         assert!(prepare(picture(600, 600).view(), both).is_empty());
         assert_eq!(Preparation::Trimmed.name(), "trimmed");
@@ -451,7 +509,14 @@ mod tests {
         let (frame, _) = framed(&photo, 300, 300, Fill::Blurred);
         let letterbox = self::framed(&photo, 300, 300, 0, 50, [0, 0, 0]);
         let defaults = ExtraVariants::default();
-        let caps = [(defaults.trim, 1), (defaults.resample, 1), (defaults.band, 2), (defaults.frame, 2)];
+        let caps = [
+            (defaults.trim, 1),
+            (defaults.resample, 1),
+            (defaults.band, 2),
+            (defaults.frame, 2),
+            (defaults.deskew, 1),
+            (defaults.screenshot, 1),
+        ];
         let cap: u64 = caps.iter().filter(|(on, _)| *on).map(|(_, n)| n).sum();
         assert!(cap <= MAX_DEFAULT_EXTRA_QUERIES && !defaults.turned);
         for image in [&photo, &banded, &frame, &letterbox] {
@@ -481,10 +546,20 @@ mod tests {
 
     #[test]
     fn extras_by_name() {
-        let all = ExtraVariants::from_names("trim, resample,band,frame,turned").unwrap();
-        assert_eq!(all, ExtraVariants { trim: true, resample: true, band: true, frame: true, turned: true });
+        let all = ExtraVariants::from_names("trim, resample,band,frame,deskew,screenshot,turned").unwrap();
+        let every = ExtraVariants {
+            trim: true,
+            resample: true,
+            band: true,
+            frame: true,
+            deskew: true,
+            screenshot: true,
+            turned: true,
+        };
+        assert_eq!(all, every);
         let none = ExtraVariants::from_names("none").unwrap();
-        assert_eq!(none, ExtraVariants { trim: false, resample: false, band: false, frame: false, turned: false });
+        assert_eq!(none, ExtraVariants::none());
+        assert_eq!(ExtraVariants { turned: false, ..all }, ExtraVariants::default());
         assert_eq!(ExtraVariants::from_names("band").unwrap(), ExtraVariants { band: true, ..none });
         assert!(matches!(ExtraVariants::from_names("trim,crop"), Err(Error::InvalidArgument(_))));
     }

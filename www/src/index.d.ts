@@ -59,11 +59,13 @@ export interface ScreenerOptions {
    * --extra-variants` takes them: `'trim'` (uniform borders cut off),
    * `'resample'` (images under 512x512 stretched to it), `'band'` (a caption
    * band or side panel cut off), `'frame'` (the picture inside a blurred-copy,
-   * noise or gradient frame), `'turned'` (those in all eight turns). An
-   * empty array queries the image only. By default the CLI's default,
-   * `['trim', 'resample', 'band', 'frame']` (docs/EVALUATION.md, "Query-side variants").
+   * noise or gradient frame), `'deskew'` (a picture turned a few degrees on
+   * a flat-filled canvas, turned back), `'screenshot'` (the photo inside a
+   * screenshot), `'turned'` (those in all eight turns). An empty array
+   * queries the image only. By default the CLI's default, every one but
+   * `'turned'` (docs/EVALUATION.md, "Query-side variants").
    */
-  extraVariants?: ReadonlyArray<'trim' | 'resample' | 'band' | 'frame' | 'turned'>;
+  extraVariants?: ReadonlyArray<'trim' | 'resample' | 'band' | 'frame' | 'deskew' | 'screenshot' | 'turned'>;
   /** The policy; every field is optional (see {@link DEFAULT_POLICY}). */
   policy?: Policy;
   /**

@@ -47,7 +47,7 @@ function choice(name, value) {
   return value;
 }
 
-const EXTRA_VARIANTS = ['trim', 'resample', 'band', 'frame', 'turned'];
+const EXTRA_VARIANTS = ['trim', 'resample', 'band', 'frame', 'deskew', 'screenshot', 'turned'];
 
 /** The `extraVariants` list as the wasm takes it (`"none"` for an empty list), or undefined for the default. */
 function extraVariantNames(list) {

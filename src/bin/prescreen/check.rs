@@ -44,9 +44,11 @@ pub struct Args {
     /// Extra PDQ queries, comma-separated: `trim` (uniform borders and
     /// letterbox bars cut off), `resample` (images under 512x512 stretched to
     /// it), `band` (a caption band or side panel cut off), `frame` (the
-    /// picture inside a blurred-copy, noise or gradient frame), `turned`
-    /// (query those in all eight turns, not just as they are), or `none`.
-    /// By default, `trim,resample,band,frame` (docs/EVALUATION.md).
+    /// picture inside a blurred-copy, noise or gradient frame), `deskew` (a
+    /// picture turned a few degrees on a flat-filled canvas, turned back),
+    /// `screenshot` (the photo inside a screenshot), `turned` (query those in
+    /// all eight turns, not just as they are), or `none`. By default,
+    /// `trim,resample,band,frame,deskew,screenshot` (docs/EVALUATION.md).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     extra_variants: Vec<ExtraArg>,
     /// With `--json`, also list every PDQ query made (`queries`: preparation,
@@ -102,6 +104,8 @@ enum ExtraArg {
     Resample,
     Band,
     Frame,
+    Deskew,
+    Screenshot,
     Turned,
     None,
 }
@@ -116,6 +120,8 @@ fn extra_variants(list: &[ExtraArg]) -> ExtraVariants {
     extra.resample = list.contains(&ExtraArg::Resample);
     extra.band = list.contains(&ExtraArg::Band);
     extra.frame = list.contains(&ExtraArg::Frame);
+    extra.deskew = list.contains(&ExtraArg::Deskew);
+    extra.screenshot = list.contains(&ExtraArg::Screenshot);
     extra.turned = list.contains(&ExtraArg::Turned);
     extra
 }

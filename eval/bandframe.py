@@ -39,11 +39,7 @@ def main():
     if not cli.available():
         sys.exit("families: build target/release/prescreen first")
     manifest = corpus.build(args.listed, args.innocent, None)
-    jobs = run.plan_copies(manifest, set(args.families), WORK)
-    for j in jobs:
-        Path(j[4]).parent.mkdir(parents=True, exist_ok=True)
-    with Pool(args.jobs) as pool:
-        pool.map(run._make_copy, [(n, m, o, i) for _, i, n, m, o in jobs], chunksize=4)
+    jobs = run.make_copies(manifest, set(args.families), WORK, args.jobs)
     originals = {r["id"]: str(HERE / r["master"]) for w in ("listed", "innocent") for r in manifest[w]}
     files = sorted(set(originals.values()) | {j[4] for j in jobs})
     cache_dir = HERE / ".cache" / "measured"

@@ -19,7 +19,6 @@ import json
 import math
 import subprocess
 import sys
-from multiprocessing import Pool
 from pathlib import Path
 
 import cli
@@ -71,11 +70,7 @@ def main():
     args = ap.parse_args()
     extras = args.extras.split(",")
     manifest = corpus.build()
-    jobs = run.plan_copies(manifest, set(args.families), WORK)
-    for j in jobs:
-        Path(j[4]).parent.mkdir(parents=True, exist_ok=True)
-    with Pool(args.jobs) as pool:
-        pool.map(run._make_copy, [(n, m, o, i) for _, i, n, m, o in jobs], chunksize=4)
+    jobs = run.make_copies(manifest, set(args.families), WORK, args.jobs)
     originals = {r["id"]: str(HERE / r["master"]) for w in ("listed", "innocent") for r in manifest[w]}
     listed_ids = {r["id"] for r in manifest["listed"]}
     hashed = cli.hash_files([originals[i] for i in listed_ids])

@@ -104,6 +104,18 @@ def plan_copies(manifest, families, work):
     return jobs
 
 
+def make_copies(manifest, families, work, processes):
+    """Every copy `plan_copies` lists (made in `processes` processes, or
+    kept from an earlier run); returns the plan."""
+    jobs = plan_copies(manifest, families, work)
+    for j in jobs:
+        Path(j[4]).parent.mkdir(parents=True, exist_ok=True)
+    # One pool per phase: a pool's CPU time is counted when its workers exit.
+    with Pool(processes) as pool:
+        pool.map(_make_copy, [(n, m, o, i) for _, i, n, m, o in jobs], chunksize=4)
+    return jobs
+
+
 class Clock:
     """Wall and CPU time (this process and its children) per phase, and the load average."""
 
@@ -161,14 +173,9 @@ def main():
     manifest = corpus.build(cfg["listed"], cfg["innocent"], cfg["packages"])
     log(f"{len(manifest['listed'])} listed, {len(manifest['innocent'])} innocent photos")
     clock.lap("corpus")
-    jobs = plan_copies(manifest, cfg["families"], work)
-    for j in jobs:
-        Path(j[4]).parent.mkdir(parents=True, exist_ok=True)
+    jobs = make_copies(manifest, cfg["families"], work, args.jobs)
     originals = {r["id"]: str(HERE / r["master"]) for w in ("listed", "innocent") for r in manifest[w]}
     files = sorted(set(originals.values()) | {j[4] for j in jobs})
-    # One pool per phase: a pool's CPU time is counted when its workers exit.
-    with Pool(args.jobs) as pool:
-        pool.map(_make_copy, [(n, m, o, i) for _, i, n, m, o in jobs], chunksize=4)
     clock.lap(f"{len(jobs)} copies")
     cache_dir = HERE / ".cache" / "measured"  # keyed by file content and oracle version
     cache_dir.mkdir(parents=True, exist_ok=True)

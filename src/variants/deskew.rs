@@ -210,7 +210,7 @@ mod tests {
     use super::*;
     use crate::pdq;
     use crate::pixels::Layout;
-    use crate::variants::testimages::{noise, picture};
+    use crate::variants::testing::{blobs, noise};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn turn_and_size_are_recovered_both_ways() {
-        let original = picture(480, 320, 1);
+        let original = blobs(480, 320, 1);
         for (degrees, fill) in
             [(3.0, [255, 255, 255]), (-5.0, [0, 0, 0]), (7.0, [0, 0, 0]), (10.0, [200, 210, 220]), (-14.0, [255; 3])]
         {
@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn deskewed_copy_hashes_near_the_original() {
-        let original = blurred(&picture(900, 600, 2));
+        let original = blurred(&blobs(900, 600, 2));
         let listed = pdq::hash(original.view()).hash;
         for degrees in [3.0, -7.0, 10.0] {
             let copy = turned(&original, degrees, [0, 0, 0]);
@@ -290,14 +290,14 @@ mod tests {
 
     #[test]
     fn render_without_a_turn_is_the_picture_itself() {
-        let original = picture(300, 200, 3);
+        let original = blobs(300, 200, 3);
         let same = render(original.view(), Skew { tan: 0.0, width: 300.0, height: 200.0 }).unwrap();
         assert_eq!(same, original);
     }
 
     #[test]
     fn unturned_flat_noisy_tiny_and_extreme_images_are_left_alone() {
-        assert!(find_skew(picture(400, 300, 4).view()).is_none());
+        assert!(find_skew(blobs(400, 300, 4).view()).is_none());
         let flat = Pixels::new(2000, 1500, Layout::Grey8, vec![255; 3_000_000]).unwrap();
         assert!(find_skew(flat.view()).is_none());
         let noisy: Vec<u8> = (0..300 * 200).map(|i| noise(i % 300, i / 300, 5) as u8).collect();
@@ -308,9 +308,9 @@ mod tests {
         }
         // A letterboxed picture has fill in its corners but no slope.
         let mut boxed = vec![0u8; 400 * 400 * 3];
-        boxed[400 * 100 * 3..400 * 300 * 3].copy_from_slice(picture(400, 200, 6).view().data());
+        boxed[400 * 100 * 3..400 * 300 * 3].copy_from_slice(blobs(400, 200, 6).view().data());
         assert!(find_skew(Pixels::new(400, 400, Layout::Rgb8, boxed).unwrap().view()).is_none());
         // A turn beyond the range handled.
-        assert!(find_skew(turned(&picture(300, 200, 7), 30.0, [0, 0, 0]).view()).is_none());
+        assert!(find_skew(turned(&blobs(300, 200, 7), 30.0, [0, 0, 0]).view()).is_none());
     }
 }

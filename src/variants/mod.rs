@@ -27,8 +27,6 @@ mod grid;
 mod lines;
 mod screenshot;
 #[cfg(test)]
-mod testimages;
-#[cfg(test)]
 mod testing;
 
 pub use deskew::{deskew, find_skew, Skew};

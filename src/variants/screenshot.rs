@@ -296,7 +296,7 @@ mod tests {
     use super::*;
     use crate::pdq;
     use crate::pixels::{Layout, Pixels};
-    use crate::variants::testimages::{noise, picture};
+    use crate::variants::testing::{blobs, noise};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -393,12 +393,12 @@ mod tests {
     #[test]
     fn phone_and_desktop_pictures_are_found_to_half_a_percent() {
         for seed in 0..3 {
-            let inner = picture(720, 480 + 40 * seed, seed);
+            let inner = blobs(720, 480 + 40 * seed, seed);
             let found = find_edges(phone(&inner, 180).view()).expect("phone picture");
             let truth = Edges { left: 0, top: 180, right: 720, bottom: 180 + inner.height() as usize };
             assert!(within(found, truth, 720, inner.height() as usize), "{found:?} vs {truth:?}");
 
-            let inner = picture(640 + 30 * seed, 420, seed + 10);
+            let inner = blobs(640 + 30 * seed, 420, seed + 10);
             let found = find_edges(desktop(&inner, 300, 120).view()).expect("desktop picture");
             let truth = Edges { left: 300, top: 120, right: 300 + inner.width() as usize, bottom: 540 };
             assert!(within(found, truth, inner.width() as usize, 420), "{found:?} vs {truth:?}");
@@ -407,7 +407,7 @@ mod tests {
 
     #[test]
     fn cut_out_picture_hashes_near_the_original() {
-        let inner = picture(720, 540, 20);
+        let inner = blobs(720, 540, 20);
         let listed = pdq::hash(inner.view()).hash;
         let capture = phone(&inner, 170);
         let as_is = pdq::hash(capture.view()).hash.distance(&listed);
@@ -418,7 +418,7 @@ mod tests {
 
     #[test]
     fn photos_flat_noisy_tiny_and_extreme_images_are_left_alone() {
-        assert!(find_picture(picture(800, 600, 22).view()).is_none());
+        assert!(find_picture(blobs(800, 600, 22).view()).is_none());
         let flat = Pixels::new(2000, 1500, Layout::Grey8, vec![250; 3_000_000]).unwrap();
         assert!(find_picture(flat.view()).is_none());
         let noisy: Vec<u8> = (0..600 * 400).map(|i| noise(i % 600, i / 600, 23) as u8).collect();

@@ -39,6 +39,24 @@ pub fn picture(w: u32, h: u32, seed: u32) -> Pixels {
     Pixels::new(w, h, Layout::Rgb8, data).unwrap()
 }
 
+/// A detailed RGB photo stand-in with straight-edged detail: colour
+/// gradients, a checker of blobs and fine grain, so that it has detail
+/// everywhere and a PDQ hash of high quality.
+pub fn blobs(w: u32, h: u32, seed: u32) -> Pixels {
+    let mut data = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let blob = ((x * 9 / w) + (y * 6 / h) + seed) % 3;
+            let grain = (noise(x, y, seed) % 24) as i32 - 12;
+            let r = (x * 200 / w) as i32 + 30 + grain;
+            let g = (y * 200 / h) as i32 + 20 - grain;
+            let b = 40 + 80 * blob as i32 + grain;
+            data.extend([r, g, b].map(|v| v.clamp(0, 255) as u8));
+        }
+    }
+    Pixels::new(w, h, Layout::Rgb8, data).unwrap()
+}
+
 /// `inner` pasted at (`left`, `top`) on a canvas of `w` x `h` whose pixels
 /// come from `fill(x, y)`.
 fn compose(inner: &Pixels, w: u32, h: u32, left: u32, top: u32, fill: impl Fn(u32, u32) -> [u8; 3]) -> Pixels {

@@ -25,6 +25,8 @@ pub mod fuzzing {
     pub use crate::decode::decode_jpeg_scaled;
 }
 
+#[cfg(feature = "zune-jpeg")]
+pub use decode::hide_caught_panics;
 pub use decode::{decode, decode_for_pdq, sniff, Damage, DecodeMode, Decoded, Format, Limits};
 pub use digest::{digest, Digester, Digests};
 pub use error::{Error, Result};

@@ -239,6 +239,20 @@ pub fn decode_jpeg_scaled(bytes: &[u8], limits: &Limits, reduction: u32) -> Resu
     Ok(jpeg::decode_scaled(bytes, limits, |_, _| reduction)?.map(|image| image.pixels))
 }
 
+/// Keeps the process's panic hook quiet about the decoder panics that
+/// [`decode`] catches (zune-jpeg's: the file is then decoded by
+/// jpeg-decoder), so that a program that prints panics, or aborts on them
+/// as a fuzzer does, sees only the others. Call it after setting a hook.
+#[cfg(feature = "zune-jpeg")]
+pub fn hide_caught_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !info.location().is_some_and(|at| at.file().contains("zune-jpeg")) {
+            previous(info);
+        }
+    }));
+}
+
 /// A JPEG decoded by jpeg-decoder or the baseline decoder.
 fn from_jpeg(image: jpeg::JpegImage, damaged: Option<Damage>) -> Decoded {
     Decoded {
@@ -269,7 +283,12 @@ fn decode_format(format: Format, bytes: &[u8], limits: &Limits) -> Result<(Pixel
     let cursor = Cursor::new(bytes);
     match format {
         #[cfg(feature = "zune-jpeg")]
-        Format::Jpeg => decode_with(JpegDecoder::new(cursor), format, bytes, limits),
+        Format::Jpeg => {
+            // zune-jpeg panicked on a malformed file (found by fuzzing); the
+            // file then gets jpeg-decoder's full decode, as in the browser build.
+            let zune = std::panic::catch_unwind(|| decode_with(JpegDecoder::new(cursor), format, bytes, limits));
+            zune.unwrap_or_else(|_| jpeg::decode_full(bytes, limits).map(|j| (j.pixels, j.orientation)))
+        }
         #[cfg(not(feature = "zune-jpeg"))]
         Format::Jpeg => jpeg::decode_full(bytes, limits).map(|j| (j.pixels, j.orientation)),
         Format::Png => {

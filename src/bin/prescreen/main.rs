@@ -52,6 +52,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    #[cfg(feature = "zune-jpeg")]
+    prescreen::hide_caught_panics();
     let cli = Cli::parse();
     let outcome: Result<output::Outcome, output::CliError> = match cli.command {
         Command::Serve(args) => serve::run(args),

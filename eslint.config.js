@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 
 export default [
-  { ignores: ['www/pkg/**', 'node_modules/**', 'target/**', 'tests/bundlers/node_modules/**', 'tests/bundlers/*/dist/**', 'tests/apps/**'] },
+  { ignores: ['www/pkg/**', 'node_modules/**', 'target/**', 'tests/bundlers/node_modules/**', 'tests/bundlers/*/dist/**', 'tests/apps/**', 'eval/.cache/**', 'fuzz/target/**'] },
   js.configs.recommended,
   {
     files: ['www/src/**/*.js', 'www/demo/**/*.js'],

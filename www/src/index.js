@@ -4,7 +4,7 @@ import { loadFilter } from './filter.js';
 import { WorkerPool, InlineBackend } from './backend.js';
 import { guardForm } from './guard.js';
 import { wasmUrl } from './simd.js';
-import { DEFAULT_POLICY, normalisePolicy, errorOf, unscreened, judge } from './results.js';
+import { DEFAULT_POLICY, normalisePolicy, extraVariantNames, errorOf, unscreened, judge } from './results.js';
 import { backendOf } from './internals.js';
 
 export { DEFAULT_POLICY };
@@ -45,17 +45,6 @@ function choice(name, value) {
     throw new TypeError(`prescreen: ${name} must be one of ${OPTION_CHOICES[name].join(', ')}`);
   }
   return value;
-}
-
-const EXTRA_VARIANTS = ['trim', 'resample', 'band', 'frame', 'deskew', 'screenshot', 'turned'];
-
-/** The `extraVariants` list as the wasm takes it (`"none"` for an empty list), or undefined for the default. */
-function extraVariantNames(list) {
-  if (list == null) return undefined;
-  if (!Array.isArray(list) || !list.every((name) => EXTRA_VARIANTS.includes(name))) {
-    throw new TypeError(`prescreen: extraVariants must be an array of ${EXTRA_VARIANTS.join(', ')}`);
-  }
-  return list.length ? list.join(',') : 'none';
 }
 
 /** Workers for a pool: `navigator.hardwareConcurrency` unless a smaller number is asked for. */

@@ -4,7 +4,7 @@
 // uploads, because a client can always skip the page's screen.
 import { readFile } from 'node:fs/promises';
 import { loadWasm, openScreener, filterInfo, screenBlob, errorInfo } from './engine.js';
-import { normalisePolicy, judge } from './results.js';
+import { normalisePolicy, extraVariantNames, judge } from './results.js';
 
 const wasmFile = new URL('./prescreen_wasm_bg.simd.wasm', import.meta.url);
 
@@ -27,14 +27,15 @@ function fail(err) {
  * default (bit-exact with the CLI and the reference server).
  */
 /**
- * @param {{ filter: string | URL | Uint8Array | ArrayBuffer, publicKey?: string | Uint8Array, policy?: import('./index.js').Policy, decode?: 'fast' | 'exact' }} options
+ * @param {{ filter: string | URL | Uint8Array | ArrayBuffer, publicKey?: string | Uint8Array, policy?: import('./index.js').Policy, decode?: 'fast' | 'exact', extraVariants?: import('./index.js').ScreenerOptions['extraVariants'] }} options
  */
-export async function createScreener({ filter, publicKey, policy, decode = 'exact' }) {
+export async function createScreener({ filter, publicKey, policy, decode = 'exact', extraVariants }) {
   const chosen = normalisePolicy(policy);
+  const extras = extraVariantNames(extraVariants);
   let engine;
   try {
     await loadWasm(await readFile(wasmFile));
-    engine = openScreener({ filter: await filterBytes(filter), publicKey, pdq: chosen.pdq, unscreenable: chosen.unscreenable, decode, decoder: 'wasm' });
+    engine = openScreener({ filter: await filterBytes(filter), publicKey, pdq: chosen.pdq, unscreenable: chosen.unscreenable, decode, decoder: 'wasm', extraVariants: extras });
   } catch (err) {
     throw fail(err);
   }

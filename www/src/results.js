@@ -64,3 +64,19 @@ export function judge(policy, result) {
   }
   return Object.assign(result, { allowed, flagged: Boolean(flagged) });
 }
+
+const EXTRA_VARIANTS = ['trim', 'resample', 'band', 'frame', 'deskew', 'screenshot', 'turned'];
+
+/**
+ * The `extraVariants` list as the wasm takes it (`"none"` for an empty list), or undefined for the default.
+ * @param {ReadonlyArray<string> | null | undefined} list
+ * @returns {string | undefined}
+ */
+export function extraVariantNames(list) {
+  if (list == null) return undefined;
+  if (!Array.isArray(list) || !list.every((name) => EXTRA_VARIANTS.includes(name))) {
+    throw new TypeError(`prescreen: extraVariants must be an array of ${EXTRA_VARIANTS.join(', ')}`);
+  }
+  return list.length ? list.join(',') : 'none';
+}
+

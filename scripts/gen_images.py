@@ -80,6 +80,36 @@ def test(out):
     save(ImageOps.exif_transpose(Image.open(out / "oriented-6.jpg")), out / "oriented-6-displayed.png", format="PNG")
     save(scene(602, 640, 480), out / "unlisted.avif", format="AVIF", quality=80)
     save(scene(301, 1024, 768), out / "listed-recoded.avif", format="AVIF", quality=70)
+    reshared(scene(701, 800, 600), out)
+
+
+def reshared(picture, out):
+    """`picture` re-shared four ways that move it inside the frame, one for
+    each extra preparation that finds it again: a caption band on top, a
+    noise frame, a turn of 7 degrees on black, a phone screenshot."""
+    w, h = picture.size
+    rng = np.random.default_rng(702)
+    band = Image.new("RGB", (w, h + h // 8), (250, 250, 250))
+    band.paste(picture, (0, h // 8))
+    draw = ImageDraw.Draw(band)
+    for i in range(3):
+        draw.text((20, 10 + i * 22), "when the weekend finally arrives " * 2, fill=(20, 20, 20))
+    save(band, out / "reshared-band.png", format="PNG")
+    side = w // 12
+    framed = Image.fromarray(rng.integers(0, 256, (h + 2 * side, w + 2 * side, 3), dtype=np.uint8))
+    framed.paste(picture, (side, side))
+    save(framed, out / "reshared-frame.png", format="PNG")
+    tilted = picture.rotate(7, resample=Image.BICUBIC, expand=True, fillcolor=(0, 0, 0))
+    save(tilted, out / "reshared-tilt.png", format="PNG")
+    screen = Image.new("RGB", (1080, 1920), (255, 255, 255))
+    draw = ImageDraw.Draw(screen)
+    draw.rectangle((0, 0, 1080, 160), fill=(240, 240, 244))
+    draw.rectangle((0, 1760, 1080, 1920), fill=(240, 240, 244))
+    for i in range(4):
+        draw.text((40, 1080 + 40 * i), "liked by friends and others, view all comments", fill=(30, 30, 30))
+    shown = picture.resize((1080, 810), Image.LANCZOS)
+    screen.paste(shown, (0, 220))
+    save(screen, out / "reshared-screenshot.png", format="PNG")
 
 
 if __name__ == "__main__":

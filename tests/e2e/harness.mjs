@@ -16,7 +16,7 @@ export const BIN = join(TARGET, 'release', 'prescreen');
 /** The generated test images (scripts/gen_images.py test), made once per target dir. */
 export function testImages() {
   const dir = join(TARGET, 'e2e-images');
-  if (!existsSync(join(dir, 'oriented-6-displayed.png'))) {
+  if (!existsSync(join(dir, 'reshared-screenshot.png'))) {
     mkdirSync(dir, { recursive: true });
     execFileSync('python3', [join(ROOT, 'scripts/gen_images.py'), 'test', dir], { stdio: 'inherit' });
   }

@@ -60,8 +60,8 @@ pub fn find_skew(image: PixelView<'_>) -> Option<Skew> {
     }
     let bpp = image.layout().bytes_per_pixel();
     let channels = bpp.min(3);
-    let data = image.data();
-    let at = |x: usize, y: usize| &data[(y * w + x) * bpp..][..channels];
+    let (data, stride) = (image.data(), image.stride());
+    let at = |x: usize, y: usize| &data[y * stride + x * bpp..][..channels];
     let fill = at(0, 0);
     let is_fill = |x: usize, y: usize| at(x, y).iter().zip(fill).all(|(a, b)| a.abs_diff(*b) <= FILL_TOLERANCE);
     if ![(w - 1, 0), (w - 1, h - 1), (0, h - 1)].iter().all(|&(x, y)| is_fill(x, y)) {
@@ -167,7 +167,7 @@ pub fn render(image: PixelView<'_>, skew: Skew) -> Option<Pixels> {
     let (pw, ph) = (skew.width.round() as usize, skew.height.round() as usize);
     let (cols, rows) = pdq_grid(pw, ph);
     let bpp = image.layout().bytes_per_pixel();
-    let data = image.data();
+    let (data, stride) = (image.data(), image.stride());
     let one = 1i64 << FRACTION;
     let fixed = |v: f64| (v * one as f64).round() as i64;
     let cos = 1.0 / (1.0 + skew.tan * skew.tan).sqrt();
@@ -190,7 +190,7 @@ pub fn render(image: PixelView<'_>, skew: Skew) -> Option<Pixels> {
             let (x1, y1) = ((x0 + 1).min(w as usize - 1), (y0 + 1).min(h as usize - 1));
             let (fx, fy) = (((x >> 8) & 255) as u32, ((y >> 8) & 255) as u32);
             for k in 0..bpp {
-                let px = |x: usize, y: usize| u32::from(data[(y * w as usize + x) * bpp + k]);
+                let px = |x: usize, y: usize| u32::from(data[y * stride + x * bpp + k]);
                 let upper = px(x0, y0) * (256 - fx) + px(x1, y0) * fx;
                 let lower = px(x0, y1) * (256 - fx) + px(x1, y1) * fx;
                 out.push(((upper * (256 - fy) + lower * fy + (1 << 15)) >> 16) as u8);
@@ -210,7 +210,7 @@ mod tests {
     use super::*;
     use crate::pdq;
     use crate::pixels::Layout;
-    use crate::variants::testing::{blobs, noise};
+    use crate::variants::testing::{blobs, framed, noise, Fill};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -259,6 +259,15 @@ mod tests {
             }
         }
         Pixels::new(w as u32, h as u32, Layout::Rgb8, data).unwrap()
+    }
+
+    #[test]
+    fn a_view_cut_from_a_larger_image_is_read_by_its_own_rows() {
+        let copy = turned(&blobs(300, 200, 4), 6.0, [0, 0, 0]);
+        let (canvas, rect) = framed(&copy, copy.width() + 38, copy.height() + 26, Fill::Noise);
+        let view = canvas.view().crop(rect).unwrap();
+        assert_eq!(find_skew(view), find_skew(copy.view()));
+        assert_eq!(deskew(view).expect("deskewed"), deskew(copy.view()).expect("deskewed"));
     }
 
     #[test]

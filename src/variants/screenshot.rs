@@ -86,7 +86,7 @@ fn find_edges(image: PixelView<'_>) -> Option<Edges> {
         return None;
     }
     let bpp = image.layout().bytes_per_pixel();
-    let data = image.data();
+    let (data, stride) = (image.data(), image.stride());
     // Luma thumbnail: the mean of every `step`-th pixel of each block in
     // both directions (a quarter of the pixels for blocks of 2 or more).
     let step = (k / 2).max(1);
@@ -96,7 +96,7 @@ fn find_edges(image: PixelView<'_>) -> Option<Edges> {
     for ty in 0..th {
         for y in offsets().map(|o| ty * k + o) {
             for (tx, sum) in sums[ty * tw..][..tw].iter_mut().enumerate() {
-                *sum += offsets().map(|o| u32::from(luma(data, (y * w + tx * k + o) * bpp, bpp))).sum::<u32>();
+                *sum += offsets().map(|o| u32::from(luma(data, y * stride + (tx * k + o) * bpp, bpp))).sum::<u32>();
             }
         }
     }
@@ -178,13 +178,13 @@ fn grow(thumb: &[u8], tw: usize, th: usize, mut r: Edges) -> Edges {
 /// text most pixels are the background's one colour, however busy the
 /// block looks on a thumbnail. Sampled on a grid of at most 64x64 pixels.
 fn photo_like(image: PixelView<'_>, rect: Edges) -> bool {
-    let (w, bpp, data) = (image.width() as usize, image.layout().bytes_per_pixel(), image.data());
+    let (bpp, data, stride) = (image.layout().bytes_per_pixel(), image.data(), image.stride());
     let (sx, sy) = ((rect.right - rect.left).div_ceil(64), (rect.bottom - rect.top).div_ceil(64));
     let mut histogram = [0usize; 256];
     let mut n = 0;
     for y in (rect.top..rect.bottom).step_by(sy) {
         for x in (rect.left..rect.right).step_by(sx) {
-            histogram[usize::from(luma(data, (y * w + x) * bpp, bpp))] += 1;
+            histogram[usize::from(luma(data, y * stride + x * bpp, bpp))] += 1;
             n += 1;
         }
     }
@@ -249,8 +249,8 @@ fn largest_rectangle(mask: &[bool], tw: usize, th: usize) -> Option<Edges> {
 fn snap(image: PixelView<'_>, inner: Edges, outer: Edges, reach: usize, depth: usize) -> Edges {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let bpp = image.layout().bytes_per_pixel();
-    let data = image.data();
-    let l = |x: usize, y: usize| i32::from(luma(data, (y * w + x) * bpp, bpp));
+    let (data, stride) = (image.data(), image.stride());
+    let l = |x: usize, y: usize| i32::from(luma(data, y * stride + x * bpp, bpp));
     // The best inside line among `candidates` (rows when `horizontal`), its
     // outside neighbour at `outward`, sampled along `span`.
     let best = |candidates: std::ops::Range<usize>, span: (usize, usize), horizontal: bool, outward: isize| {
@@ -296,7 +296,7 @@ mod tests {
     use super::*;
     use crate::pdq;
     use crate::pixels::{Layout, Pixels};
-    use crate::variants::testing::{blobs, noise};
+    use crate::variants::testing::{blobs, framed, noise, Fill};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -403,6 +403,15 @@ mod tests {
             let truth = Edges { left: 300, top: 120, right: 300 + inner.width() as usize, bottom: 540 };
             assert!(within(found, truth, inner.width() as usize, 420), "{found:?} vs {truth:?}");
         }
+    }
+
+    #[test]
+    fn a_view_cut_from_a_larger_image_is_read_by_its_own_rows() {
+        let capture = phone(&blobs(720, 540, 21), 170);
+        let (canvas, rect) = framed(&capture, capture.width() + 42, capture.height() + 30, Fill::Noise);
+        let view = canvas.view().crop(rect).unwrap();
+        let found = find_picture(view).expect("cut out");
+        assert_eq!(Some(found), find_picture(capture.view()));
     }
 
     #[test]

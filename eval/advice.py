@@ -75,47 +75,31 @@ def variants_text(res, radii):
             ("+ band (+2)", "+ band, 8 turns (+16)", "Cutting off caption bands and side panels",
              ("band-top12", "band-bottom15", "band-side20", "band-top12+jpeg85")),
             ("+ frame (+2)", "+ frame, 8 turns (+16)", "Cutting off blurred-copy, noise and gradient frames",
-             ("frame-blur-square", "frame-blur-9x16", "frame-noise6", "frame-noise12", "frame-gradient8"))):
+             ("frame-blur-square", "frame-blur-9x16", "frame-noise6", "frame-noise12", "frame-gradient8")),
+            ("+ deskew (+1)", None, "Deskewing a picture turned a few degrees on a flat-filled canvas",
+             ("tilt3", "tilt7", "tilt10", "tilt-5")),
+            ("+ screenshot (+1)", None, "Cutting the photo out of a screenshot",
+             ("phone-screenshot", "desktop-screenshot"))):
         s = rows[name]
         ok, gain, extra = pays(res, name, radius)
-        eight = rows[turned]
         gains = [f"`{t}` {_pct(base['by_transform'][t])} -> {_pct(s['by_transform'][t])}"
                  for t in targets if t in s["by_transform"]]
         key = name.split()[1]
+        eight = rows[turned] if turned else None
         out.append(
             f"- **{label}** (`--extra-variants {key}`): recall over all copies at r{radius} "
             f"{_pct(base['recall'][str(radius)])} -> {_pct(s['recall'][str(radius)])} "
             f"({100 * gain:+.1f} points; r8/r12/r16: "
             + ", ".join(f"{100 * (s['recall'][str(r)] - base['recall'][str(r)]):+.1f}" for r in (8, 12, 16))
-            + "); at r16 on its targets: " + ("; ".join(gains) or "none in this run")
-            + f". Queried in 8 turns instead of 1 it gets {_pct(eight['recall'][str(radius)])} at r{radius} for "
-            f"{eight['queries_mean']:.2f} queries per file. It applies to "
-            f"{_pct(s['fires_innocent_originals'])} of the innocent photos as they are; over all files screened "
-            f"it takes {s['queries_mean']:.2f} queries per file instead of {base['queries_mean']:.2f} "
-            f"({100 * extra:+.1f}% probes; the filter's per-file false-match rate is sized for the eight turns "
-            f"plus eight extra queries, docs/filter-format.md). Innocent files flagged at "
-            f"r{radius}: "
-            f"{s['innocent_flagged'][str(radius)]}; closest innocent hash {s['innocent_nearest']} bits."
-            + " (CPU time: see Timings.) " + verdict(ok, key in res["default_extras"]))
-    for name, label, targets in (
-            ("+ deskew (+1)", "Deskewing a picture turned a few degrees on a flat-filled canvas",
-             ("tilt3", "tilt7", "tilt10", "tilt-5")),
-            ("+ screenshot (+1)", "Cutting the photo out of a screenshot", ("phone-screenshot", "desktop-screenshot"))):
-        s = rows[name]
-        ok, gain, extra = pays(res, name, radius)
-        gains = [f"`{t}` {_pct(base['by_transform'][t])} -> {_pct(s['by_transform'][t])}"
-                 for t in targets if t in s["by_transform"]]
-        key = name.split()[1]
-        out.append(
-            f"- **{label}** (`--extra-variants {key}`): recall over all copies at r{radius} "
-            f"{_pct(base['recall'][str(radius)])} -> {_pct(s['recall'][str(radius)])} ({100 * gain:+.1f} points); "
-            "at r16 on its targets: " + ("; ".join(gains) or "none in this run")
-            + f". It applies to {_pct(s['fires_innocent_originals'])} of the innocent photos as they are; over all "
+            + "); at r16 on its targets: " + ("; ".join(gains) or "none in this run") + ". "
+            + (f"Queried in 8 turns instead of 1 it gets {_pct(eight['recall'][str(radius)])} at r{radius} for "
+               f"{eight['queries_mean']:.2f} queries per file. " if eight else "")
+            + f"It applies to {_pct(s['fires_innocent_originals'])} of the innocent photos as they are; over all "
             f"files screened it takes {s['queries_mean']:.2f} queries per file instead of {base['queries_mean']:.2f} "
-            f"({100 * extra:+.1f}% probes). Innocent files flagged at r{radius}: "
+            f"({100 * extra:+.1f}% probes; the filter's per-file false-match rate is sized for the eight turns "
+            f"plus eight extra queries, docs/filter-format.md). Innocent files flagged at r{radius}: "
             f"{s['innocent_flagged'][str(radius)]}; closest innocent hash {s['innocent_nearest']} bits. "
-            "Detector accuracy and CPU: `python3 eval/families.py small-rotation screenshots`. "
-            + verdict(ok, key in res["default_extras"]))
+            "(CPU time: see Timings.) " + verdict(ok, key in res["default_extras"]))
     s, t = rows["+ trim + resample (+2)"], rows["+ trim + resample, 8 turns (+16)"]
     out.append(
         f"- **Trim and resample together** (`trim,resample`): {_pct(s['recall'][str(radius)])} at r{radius} "

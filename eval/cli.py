@@ -1,6 +1,7 @@
 """The `prescreen` binary as the thing measured: hash, build, check, query."""
 
 import json
+import math
 import resource
 import subprocess
 from pathlib import Path
@@ -24,9 +25,13 @@ def cpu_seconds():
 
 
 def _json_lines(args, stdin=None):
-    proc = subprocess.run([str(BINARY), *args], input=stdin, capture_output=True, text=True)
+    return _json_lines_of([str(BINARY), *args], stdin)
+
+
+def _json_lines_of(command, stdin=None):
+    proc = subprocess.run(command, input=stdin, capture_output=True, text=True)
     if proc.returncode not in (0, 1):
-        raise RuntimeError(f"prescreen {' '.join(args[:2])}...: exit {proc.returncode}: {proc.stderr.strip()}")
+        raise RuntimeError(f"{' '.join(command[:3])}...: exit {proc.returncode}: {proc.stderr.strip()}")
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
 
@@ -83,3 +88,15 @@ def query_random(filter_path, hexes):
     """How many of `hexes` (PDQ) the filter matches, through `query --json` on stdin."""
     stdin = "".join(f"pdq {h}\n" for h in hexes)
     return sum(1 for rec in _json_lines(["query", "--json", str(filter_path)], stdin=stdin) if rec["match"])
+
+
+def skew_degrees(paths):
+    """{path: the angle the deskew detector finds, degrees counter-clockwise,
+    or None} from the `detect` example (built here: the CLI has no command for it)."""
+    subprocess.run(["cargo", "build", "-q", "--release", "--example", "detect"], cwd=ROOT, check=True)
+    binary = ROOT / "target" / "release" / "examples" / "detect"
+    out = {}
+    for chunk in _chunks([str(p) for p in paths], 400):
+        for rec in _json_lines_of([str(binary), *chunk]):
+            out[rec["path"]] = math.degrees(math.atan(rec["skew"][0])) if rec["skew"] else None
+    return out

@@ -1,132 +1,83 @@
-"""A quick measurement of chosen transform families and extra preparations,
-without the whole evaluation (minutes instead of `make eval`'s twenty).
+"""A quick measurement of the families a picture moves in (bands, frames,
+small rotations, screenshots), without the whole `make eval`: the listed and
+innocent masters, their copies in those families, filters at r8 and r12
+(dihedral), one `check --queries` run with every default preparation, and
+what the band, frame, deskew and screenshot preparations add.
 
-    python3 eval/families.py small-rotation screenshots --extras deskew,screenshot
+    python3 eval/families.py bands frames          # all 61 + 40 masters
+    python3 eval/families.py screenshots --listed 10   # fewer, for a first look
 
-Makes the families' copies of every listed photo (and of the innocent photos
-for the transforms in `run.INNOCENT_TRANSFORMS`), screens them and the
-unedited photos with `check --queries` and every named extra on, and prints,
-per family: recall at r8 and r12 (the nearest query to its original's hash,
-as the CLI hashed it) as `check`'s defaults would query and with each named
-extra added, exhaustive recall at 31 (the oracle's eight turned hashes);
-how often each extra fires on unedited photos; the innocent files' nearest
-distance to any listed hash; extra queries per file; CPU per unedited file
-with and without the extras; and, for the deskew and screenshot families,
-the detector's accuracy (`examples/detect.rs`)."""
+Prints eval/detector_tables.py's tables (recall per transform with and
+without each preparation, detector accuracy, how often each fires on
+unedited photos, false matches on innocent files) and CPU per typical
+upload; writes the numbers to eval/.cache/families/results.json."""
 
 import argparse
 import json
-import math
-import subprocess
 import sys
+import time
+from multiprocessing import Pool
 from pathlib import Path
 
 import cli
 import corpus
-import oracle
+import detector_tables as tables
 import run
 import transforms
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".cache" / "families"
-DEFAULT_PREPARATIONS = {"as-is", "trimmed", "resampled"}
-NAMES = {"deskew": "deskewed", "screenshot": "from-screenshot", "trim": "trimmed", "resample": "resampled"}
-
-
-def dist(a, b):
-    return (int(a, 16) ^ int(b, 16)).bit_count()
-
-
-def detect(paths):
-    """{path: {skew, picture}} from the `detect` example."""
-    subprocess.run(["cargo", "build", "-q", "--release", "--example", "detect"], cwd=HERE.parent, check=True)
-    binary = HERE.parent / "target" / "release" / "examples" / "detect"
-    out = subprocess.run([str(binary), *map(str, paths)], capture_output=True, text=True, check=True).stdout
-    return {rec["path"]: rec for rec in map(json.loads, out.splitlines())}
-
-
-def accuracy(name, master, found):
-    """Whether the detector found `name`'s geometry: the angle within 0.25
-    degrees, or each side of the picture's rectangle within 0.5% of its size."""
-    size = json.loads(Path(master).with_suffix(f".{oracle.VERSION}.json").read_text())["size"]
-    if name.startswith("tilt"):
-        if found["skew"] is None:
-            return False
-        return abs(math.degrees(math.atan(found["skew"][0])) - float(name[4:])) <= 0.25
-    if found["picture"] is None:
-        return False
-    left, top, right, bottom, _, _ = transforms.screenshot_box(name.split("-")[0], size)
-    got = found["picture"]
-    pw, ph = right - left, bottom - top
-    tol = (0.005 * pw, 0.005 * ph, 0.005 * pw, 0.005 * ph)
-    return all(abs(g - t) <= e for g, t, e in zip(got, (left, top, right, bottom), tol))
+DEFAULTS = ",".join(run.DEFAULT_EXTRAS)
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("families", nargs="+")
-    ap.add_argument("--extras", default="deskew,screenshot")
-    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("families", nargs="+", choices=tables.DETECTORS)
+    ap.add_argument("--listed", type=int)
+    ap.add_argument("--innocent", type=int)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=2, help="timing rounds over the originals")
     args = ap.parse_args()
-    extras = args.extras.split(",")
-    manifest = corpus.build()
+    if not cli.available():
+        sys.exit("families: build target/release/prescreen first")
+    manifest = corpus.build(args.listed, args.innocent, None)
     jobs = run.make_copies(manifest, set(args.families), WORK, args.jobs)
     originals = {r["id"]: str(HERE / r["master"]) for w in ("listed", "innocent") for r in manifest[w]}
-    listed_ids = {r["id"] for r in manifest["listed"]}
-    hashed = cli.hash_files([originals[i] for i in listed_ids])
-    listed_hash = {i: hashed[originals[i]][0] for i in listed_ids}
-    plist = WORK / "listed.pdq"
-    plist.write_text("".join(f"{h}\n" for h in listed_hash.values()))
-    fpath = WORK / "r8.psf"
-    cli.build(fpath, plist, 8, True, 1e-6, run.salt("families"))
-    unedited = sorted(set(originals.values()))
-    files = [j[4] for j in jobs] + unedited
-    screened = cli.check(fpath, files, ",".join(["trim", "resample", *extras]))
+    files = sorted(set(originals.values()) | {j[4] for j in jobs})
+    cache_dir = HERE / ".cache" / "measured"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with Pool(args.jobs) as pool:
+        oracle = dict(pool.imap_unordered(run._measure, [(f, str(cache_dir)) for f in files], chunksize=4))
 
-    def nearest(path, preparations, target=None):
-        qs = [q[2] for q in screened[path]["queries"] if q[0] in preparations]
-        targets = [target] if target else listed_hash.values()
-        return min((dist(q, t) for q in qs for t in targets), default=256)
+    listed_paths = [originals[r["id"]] for r in manifest["listed"]]
+    hashed = cli.hash_files(listed_paths)
+    fdir = WORK / "filters"
+    fdir.mkdir(parents=True, exist_ok=True)
+    plist = fdir / "listed.pdq"
+    plist.write_text("".join(f"{hashed[p][0]}\n" for p in listed_paths if hashed[p][0]))
+    for r in (8, 12):
+        cli.build(fdir / f"r{r}-dih.psf", plist, r, True, run.TARGET_RATE, run.salt(f"r{r}-dih"))
+    screened = cli.check(fdir / "r8-dih.psf", files, DEFAULTS)
+    asked = sorted({q[2] for rec in screened.values() for q in rec["queries"]})
+    r12 = dict(zip(asked, cli.query_pdq(fdir / "r12-dih.psf", asked)))
+    skew = cli.skew_degrees([j[4] for j in jobs if j[0] == "listed" and j[2] in transforms.TILT])
 
-    subsets = [("defaults", DEFAULT_PREPARATIONS)] + [
-        (f"+{e}", DEFAULT_PREPARATIONS | {NAMES[e]}) for e in extras] + [
-        ("+all", DEFAULT_PREPARATIONS | {NAMES[e] for e in extras})]
-    found = detect([j[4] for j in jobs if j[0] == "listed"])
-    print(f"{'transform':20} " + " ".join(f"{s:>14}" for s, _ in subsets) + "   exh31  accuracy")
-    for name in [n for n, (fam, *_) in transforms.TRANSFORMS.items() if fam in args.families]:
-        mine = [j for j in jobs if j[2] == name and j[0] == "listed"]
-        row = []
-        for _, preps in subsets:
-            d = [nearest(j[4], preps, listed_hash[j[1]]) for j in mine]
-            row.append(f"{100 * sum(x <= 8 for x in d) / len(d):5.1f}/{100 * sum(x <= 12 for x in d) / len(d):5.1f}")
-        exh = []
-        for j in mine:
-            turned = oracle.hash_turned(oracle.load(j[4]))
-            plain = next(r for r in manifest["listed"] if r["id"] == j[1])["variants"][0]
-            exh.append(min(oracle.distance(h, int(plain, 16)) for h, _ in turned) <= run.EXHAUSTIVE)
-        acc = [accuracy(name, j[3], found[j[4]]) for j in mine]
-        print(f"{name:20} " + " ".join(f"{r:>14}" for r in row) +
-              f"   {100 * sum(exh) / len(exh):5.1f}  {100 * sum(acc) / len(acc):5.1f}")
-    innocent = [j[4] for j in jobs if j[0] == "innocent"] + [originals[r["id"]] for r in manifest["innocent"]]
-    all_preps = DEFAULT_PREPARATIONS | {NAMES[e] for e in extras}
-    closest = min(nearest(p, all_preps) for p in innocent)
-    closest_default = min(nearest(p, DEFAULT_PREPARATIONS) for p in innocent)
-    flagged = [p for p in innocent if screened[p]["verdict"] != "allow"]
-    print(f"innocent files: {len(innocent)}, flagged {len(flagged)}, nearest listed hash "
-          f"{closest} bits (defaults only: {closest_default})")
-    for e in extras:
-        fires = [p for p in unedited if any(q[0] == NAMES[e] for q in screened[p]["queries"])]
-        print(f"{e}: fires on {len(fires)} of {len(unedited)} unedited photos {[Path(p).stem for p in fires]}")
-    per_file = sum(len(screened[p]["queries"]) for p in files) / len(files)
-    print(f"queries per file over all screened: {per_file:.2f} (as is 8, plus trim/resample/extras when they apply)")
-    rounds = unedited * 3
+    sample = sorted(originals.values()) * args.rounds
     cpu = {}
-    for setting in ("trim,resample", ",".join(["trim", "resample", *extras])):
+    for extra in ("none", "trim,resample", DEFAULTS):
         before = cli.cpu_seconds()
-        cli.check(fpath, rounds, setting)
-        cpu[setting] = (cli.cpu_seconds() - before) / len(rounds)
-    print("CPU per unedited file: " + ", ".join(f"{k}: {1000 * v:.1f} ms" for k, v in cpu.items()))
+        t = time.time()
+        cli.check(fdir / "r8-dih.psf", sample, extra)
+        cpu[extra] = {"files": len(sample), "cpu_ms": 1000 * (cli.cpu_seconds() - before) / len(sample),
+                      "wall_s": time.time() - t}
+
+    listed_hex = {r["id"]: hashed[originals[r["id"]]][0] for r in manifest["listed"]}
+    results = tables.measure(manifest, jobs, originals, oracle, screened, r12, listed_hex, skew)
+    results["cpu"] = cpu
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "results.json").write_text(json.dumps(results, indent=1))
+    print(tables.markdown(results))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -238,7 +238,7 @@ def write(data, out):
                      "nearest_min": innocent_near[0] if innocent_near else None,
                      "nearest_p1": float(np.percentile(innocent_near, 1)) if innocent_near else None},
         "random": random, "unrelated": unrelated, "variants": variants, "dct_vs_turned": dct,
-        "bandframe": bandframe(data),
+        "detectors": detectors(data),
         "oracle_agreement": {"files": len(recs), "differ": mismatch(recs), "png": len(pngs),
                              "png_differ": mismatch(pngs),
                              "png_turned_differ": sum(
@@ -264,16 +264,16 @@ TARGETED = ("border5", "letterbox", "letterbox+thumb256", "caption", "thumb256",
             "tilt3", "tilt7", "tilt10", "tilt-5", "phone-screenshot", "desktop-screenshot")
 
 
-def bandframe(data):
-    """The band and frame tables (eval/bandframe_tables.py) from the measured run."""
-    import bandframe_tables
+def detectors(data):
+    """The tables of the preparations that find a moved picture (eval/detector_tables.py)."""
+    import detector_tables
     screened = data["cli_check"]["r8-dih"]
     r12 = {h: m for rec in data["cli_check"]["r12-dih"].values() for _p, _t, h, m in rec["queries"]}
     listed_hex = {r["id"]: h for r, h in zip(data["manifest"]["listed"], data["listed_cli"])}
-    if not any(n in transforms.GEOMETRY for _w, _i, n, _m, _p in data["jobs"]):
+    if not any(transforms.TRANSFORMS[n][0] in detector_tables.DETECTORS for _w, _i, n, _m, _p in data["jobs"]):
         return None
-    return bandframe_tables.measure(data["manifest"], data["jobs"], data["originals"], data["oracle"],
-                                    screened, r12, listed_hex)
+    return detector_tables.measure(data["manifest"], data["jobs"], data["originals"], data["oracle"],
+                                   screened, r12, listed_hex, data["skew"])
 
 
 def measure_variants(copies, innocent, origs, own_cli, listed_cli, builds, data):
@@ -383,6 +383,8 @@ def structural_problems(results):
         problems.append("identical copies not all within 31 bits (exhaustive)")
     if results["false_negatives"]:
         problems.append(f"{len(results['false_negatives'])} false negatives")
+    if not results["detectors"] or not results["detectors"]["accuracy"]:
+        problems.append("no detector tables")
     return problems
 
 

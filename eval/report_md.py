@@ -196,15 +196,18 @@ def render(res, data):
         L.append("Recall at radius 16 on the transforms these variants target:\n")
         L.append(_table(["queries"] + [f"`{t}`" for t in ts], rows) + "\n")
     L.append(variants_text(res, radii) + "\n")
-    if res.get("bandframe"):
-        from bandframe_tables import markdown as bandframe_markdown
-        L.append("**Band and frame removal** (`--extra-variants band,frame`; src/variants/band.rs, frame.rs). "
-                 "Recall per transform through the r8 and r12 filters with the default queries and with each "
-                 "preparation added (unturned), against exhaustive matching at 31 bits over the oracle's raw "
-                 "hashes; how often each detector fires on its own edits and finds the picture's rectangle to "
-                 "0.5% of its side (first candidate, or any of its up to two); how often it fires on the "
-                 "unedited photos; innocent files flagged.\n")
-        L.append(bandframe_markdown(res["bandframe"]) + "\n")
+    if res.get("detectors"):
+        from detector_tables import markdown as detector_markdown
+        L.append("**Finding a moved picture** (`--extra-variants band,frame,deskew,screenshot`; src/variants/). "
+                 "Per transform of these families: recall through the r8 and r12 filters with the queries `check` "
+                 "made before these preparations (eight turns, trim, resample), with the family's own preparation "
+                 "added (unturned), and with every default preparation, against exhaustive matching at 31 bits "
+                 "over the oracle's raw hashes. Then how often each detector fires on its own edits and how "
+                 "exactly: the picture's rectangle with every edge within 0.5% of its side (first candidate, or "
+                 "any of its up to two), or for deskew the angle within 0.25 degrees (from `examples/detect.rs`, "
+                 "the same detector). Then how often each fires on the unedited photos, and innocent files "
+                 "flagged.\n")
+        L.append(detector_markdown(res["detectors"]) + "\n")
 
     L.append("## Recommendation\n")
     L.append(advice.recommendation(res, radii) + "\n")
@@ -213,8 +216,9 @@ def render(res, data):
     L.append("`make eval` fetches the packages above with `apt-get download` and `pip download` into "
              "`eval/.cache/`, builds `target/release/prescreen`, makes the masters and copies, hashes them with the "
              "oracle, runs the CLI and rewrites this file and `docs/eval/` (`python3 eval/run.py full --fresh` "
-             "re-makes everything but the downloads). `make eval-smoke` (part of `make test`) runs 5 photos and 5 "
-             "families and asserts only that it ran, produced tables, found no false negative, agreed with "
+             "re-makes everything but the downloads). `make eval-smoke` (part of `make test`) runs 5 photos and 7 "
+             "families and asserts only that it ran, produced tables (the detectors' among them), found no false "
+             "negative, agreed with "
              "`check`'s defaults and caught every identical copy at 31 bits. Python packages: "
              "`eval/requirements.txt`.\n")
     L.append(timings(data))

@@ -1,7 +1,7 @@
 """`make eval` / `make eval-smoke`: the whole evaluation, end to end.
 
     python3 eval/run.py full    # writes docs/EVALUATION.md and docs/eval/*.png
-    python3 eval/run.py smoke   # 5 photos, 5 families; asserts structure only
+    python3 eval/run.py smoke   # 5 photos, 7 families; asserts structure only
 
 The `prescreen` release binary is what is measured (hash, build, check,
 query); the C++ PDQ oracle (eval/oracle.py) hashes every file independently."""
@@ -248,6 +248,9 @@ def run_cli(data, work, cfg, clock):
                        for path, rec in screened.items()}
     data["cli_check"] = checks
     clock.lap(f"query the other {len(builds) - 1} filters")
+    tilted = [path for which, _i, name, _m, path in data["jobs"] if which == "listed" and name in transforms.TILT]
+    data["skew"] = cli.skew_degrees(tilted)
+    clock.lap(f"deskew detector on {len(tilted)} copies")
     data["cli_default"] = {key: cli.check(fdir / f"{key}.psf", files) for key in DEFAULT_RUNS}
     clock.lap(f"check {len(files)} files with the CLI's defaults at {', '.join(DEFAULT_RUNS)}")
 

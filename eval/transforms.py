@@ -333,6 +333,13 @@ def _fit_box(aspect_w, aspect_h):
     return box
 
 
+def _screenshot_picture(kind):
+    def box(w, h):
+        left, top, right, bottom, _, _ = screenshot_box(kind, (w, h))
+        return (left, top, right - left, bottom - top)
+    return box
+
+
 def _frame_box(frac):
     return lambda w, h: (max(2, round(w * frac)), max(2, round(h * frac)), w, h)
 
@@ -343,10 +350,14 @@ GEOMETRY = {
     "frame-blur-square": _fit_box(1, 1), "frame-blur-9x16": _fit_box(9, 16),
     "frame-noise6": _frame_box(0.06), "frame-noise12": _frame_box(0.12), "frame-gradient8": _frame_box(0.08),
 }
+# The angle each small-rotation copy is turned by, degrees counter-clockwise.
+TILT = {}
 for _deg, _fill in ((3, (255, 255, 255)), (7, (0, 0, 0)), (10, (214, 222, 230)), (-5, (0, 0, 0))):
     _add("small-rotation", f"tilt{_deg}", image=_plain(lambda im, d=_deg, f=_fill: _tilt(im, d, f)))
-_add("screenshots", "phone-screenshot", image=lambda im, i: _screenshot(im, "phone", i))
-_add("screenshots", "desktop-screenshot", image=lambda im, i: _screenshot(im, "desktop", i))
+    TILT[f"tilt{_deg}"] = _deg
+for _kind in ("phone", "desktop"):
+    _add("screenshots", f"{_kind}-screenshot", image=lambda im, i, k=_kind: _screenshot(im, k, i))
+    GEOMETRY[f"{_kind}-screenshot"] = _screenshot_picture(_kind)
 
 FAMILIES = []
 for _fam, *_ in TRANSFORMS.values():

@@ -8,7 +8,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: lint check setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js test-bundlers test-apps wasm-pkg npm-pack cli demo bench-browser eval eval-smoke
+.PHONY: lint check setup test test-native test-wasm test-wasm-simd test-wasm-browser test-e2e test-node test-js test-bundlers test-apps wasm-pkg npm-pack cli demo bench-browser bench-variants eval eval-smoke
 
 setup:
 	bash scripts/setup.sh
@@ -105,6 +105,10 @@ test-apps: npm-pack cli
 bench-browser: wasm-pkg cli
 	node benches/browser.mjs
 
+# Per-file cost of the extra PDQ query preparations (extraVariants): browser vs native CLI.
+bench-variants: wasm-pkg cli
+	node benches/extra_variants.mjs
+
 DEMO_ADDR ?= 127.0.0.1:8080
 demo: setup wasm-pkg cli
 	@echo "prescreen demo: open http://$(DEMO_ADDR)/ (Ctrl-C stops it)"
@@ -115,6 +119,6 @@ demo: setup wasm-pkg cli
 eval: setup cli
 	python3 eval/run.py full
 
-# The evaluation harness on 5 photos and 3 families, structural assertions only.
+# The evaluation harness on 5 photos and 7 families, structural assertions only.
 eval-smoke: setup cli
 	python3 eval/run.py smoke

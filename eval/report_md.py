@@ -245,6 +245,8 @@ def timings(data):
                  "`--extra-variants`:\n")
         L.append(_table(["--extra-variants", "files", "CPU ms per file"],
                         [[k, v["files"], f"{1e3 * v['cpu_s'] / v['files']:.1f}"] for k, v in vc.items()]) + "\n")
+        L.append("The same settings in Chromium and natively on 12 MP photos: docs/BENCHMARKS.md, \"Extra query "
+                 "preparations\" (`make bench-variants`).\n")
         base = vc["none"]["cpu_s"] / vc["none"]["files"]
         L.append("Relative to no extra variants: " + ", ".join(
             f"`{k}` {100 * (v['cpu_s'] / v['files'] / base - 1):+.0f}%" for k, v in vc.items() if k != "none")

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BIN, ROOT, buildFilter, launchBrowser, startServer } from '../tests/e2e/harness.mjs';
+import { BIN, ROOT, buildFilter, launchBrowser, openWithInputs, startServer } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -182,12 +182,7 @@ async function digestsInPage({ sizes, runs }) {
 
 const browser = await launchBrowser();
 try {
-  const page = await browser.newPage();
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.evaluate(() => {
-    for (const id of ['bench', 'twenty']) document.body.append(Object.assign(document.createElement('input'), { type: 'file', id, multiple: true }));
-  });
+  const page = await openWithInputs(browser, server.url, ['bench', 'twenty']);
   await page.setInputFiles('#bench', files);
   const rows = await page.evaluate(screenInPage, RUNS);
   const loadAfterBrowser = load();

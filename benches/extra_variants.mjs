@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
-import { BIN, ROOT, buildFilter, launchBrowser, startServer } from '../tests/e2e/harness.mjs';
+import { BIN, ROOT, buildFilter, launchBrowser, openWithInputs, startServer } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -145,12 +145,7 @@ async function browserMedians(page, id, modes) {
 
 const browser = await launchBrowser();
 try {
-  const page = await browser.newPage();
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.evaluate(() => {
-    for (const id of ['typical', 'edited']) document.body.append(Object.assign(document.createElement('input'), { type: 'file', id, multiple: true }));
-  });
+  const page = await openWithInputs(browser, server.url, ['typical', 'edited']);
   await page.setInputFiles('#typical', typical);
   await page.setInputFiles('#edited', edited);
   const pageTypical = await browserMedians(page, 'typical', ['fast', 'exact']);

@@ -9,7 +9,7 @@
 //! edge found is exact to the line on a sharp edge; where the next line
 //! changes almost as much (a softened edge), that line is a second candidate.
 
-use super::lines::{inner, profile, Line, Side};
+use super::lines::{inner_rects, profile, Line, Side};
 use crate::pixels::{PixelView, Rect};
 
 /// A band is at most this share (in 1/100) of the image's height (or width).
@@ -63,9 +63,7 @@ pub fn find_bands(image: &PixelView<'_>) -> Vec<Rect> {
             cut[1][i] = next.unwrap_or(k);
         }
     }
-    let mut rects: Vec<Rect> = cut.iter().filter_map(|c| inner(image, *c, 50)).collect();
-    rects.dedup();
-    rects
+    inner_rects(image, &cut, 50)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! mirrored edge is the second candidate; a softened edge gives the line
 //! after it as one too.
 
-use super::lines::{inner, profile, Line, Side};
+use super::lines::{inner_rects, profile, Line, Side};
 use crate::pixels::{PixelView, Rect};
 
 /// A frame is at most this share (in 1/100) of each side: a 16:9 picture
@@ -75,9 +75,7 @@ pub fn find_frame(image: &PixelView<'_>) -> Vec<Rect> {
             _ => {}
         }
     }
-    let mut rects: Vec<Rect> = [cut, alt].iter().filter_map(|c| inner(image, *c, KEEP_PERCENT)).collect();
-    rects.dedup();
-    rects
+    inner_rects(image, &[cut, alt], KEEP_PERCENT)
 }
 
 #[cfg(test)]

@@ -141,6 +141,13 @@ pub fn inner(image: &PixelView<'_>, cut: [u32; 4], keep_percent: u32) -> Option<
     })
 }
 
+/// The distinct rectangles [`inner`] leaves for each of `cuts`, in order.
+pub fn inner_rects(image: &PixelView<'_>, cuts: &[[u32; 4]], keep_percent: u32) -> Vec<Rect> {
+    let mut rects: Vec<Rect> = cuts.iter().filter_map(|c| inner(image, *c, keep_percent)).collect();
+    rects.dedup();
+    rects
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

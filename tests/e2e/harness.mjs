@@ -52,6 +52,21 @@ export function buildFilter(listed, { radius, signKey, kinds = ['pdq', 'md5', 's
   return join(dir, 'filter.psf');
 }
 
+/**
+ * The page at `url` in a new tab of `context` (a browser or a browser
+ * context), once the package is ready, with a hidden file input (multiple)
+ * for each of `ids`.
+ */
+export async function openWithInputs(context, url, ids) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.evaluate((ids) => {
+    for (const id of ids) document.body.append(Object.assign(document.createElement('input'), { type: 'file', id, multiple: true }));
+  }, ids);
+  return page;
+}
+
 /** A fresh Ed25519 key pair from `prescreen keygen`: `{ keyFile, publicKey }` (hex). */
 export function keygen() {
   const keyFile = join(mkdtempSync(join(tmpdir(), 'prescreen-key-')), 'signing.key');

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { BIN, buildFilter, launchBrowser, startServer, testImages } from './harness.mjs';
+import { BIN, buildFilter, launchBrowser, openWithInputs, startServer, testImages } from './harness.mjs';
 
 const image = testImages();
 const LISTED = image('listed.jpg');
@@ -51,10 +51,7 @@ after(async () => {
 /** The demo page in a fresh context, with `paths` loaded into a hidden input `#files`. */
 async function openPage(paths = []) {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.evaluate(() => document.body.append(Object.assign(document.createElement('input'), { type: 'file', id: 'files', multiple: true })));
+  const page = await openWithInputs(context, server.url, ['files']);
   if (paths.length > 0) await page.setInputFiles('#files', paths);
   return { context, page };
 }

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, buildFilter, launchBrowser, startServer, testImages } from './harness.mjs';
+import { BIN, buildFilter, launchBrowser, openWithInputs, startServer, testImages } from './harness.mjs';
 
 const image = testImages();
 const COPIES = [
@@ -59,10 +59,7 @@ describe('extra preparations in the browser', { timeout: 240_000 }, () => {
       const filter = exactPdqFilter(prepared.pdq);
 
       const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(server.url);
-      await page.waitForSelector('body[data-ready="true"]');
-      await page.evaluate(() => document.body.append(Object.assign(document.createElement('input'), { type: 'file', id: 'files' })));
+      const page = await openWithInputs(context, server.url, ['files']);
       await page.setInputFiles('#files', path);
       const verdicts = await page.evaluate(async ({ filter, name }) => {
         const { createScreener } = await import('/pkg/index.js');

@@ -474,26 +474,10 @@ mod tests {
     #[test]
     fn prepare_lists_only_the_variants_that_apply() {
         let boxed = framed(&picture(200, 100), 200, 200, 0, 50, [0, 0, 0]);
-        let both = ExtraVariants {
-            trim: true,
-            resample: true,
-            band: false,
-            frame: false,
-            deskew: false,
-            screenshot: false,
-            turned: false,
-        };
+        let both = ExtraVariants { trim: true, resample: true, ..ExtraVariants::none() };
         let sources: Vec<Preparation> = prepare(boxed.view(), both).into_iter().map(|(s, _)| s).collect();
         assert_eq!(sources, [Preparation::Trimmed, Preparation::Resampled]);
-        let none = ExtraVariants {
-            trim: false,
-            resample: false,
-            band: false,
-            frame: false,
-            deskew: false,
-            screenshot: false,
-            turned: true,
-        };
+        let none = ExtraVariants { turned: true, ..ExtraVariants::none() };
         assert!(prepare(boxed.view(), none).is_empty());
         assert!(prepare(picture(600, 600).view(), both).is_empty());
         assert_eq!(Preparation::Trimmed.name(), "trimmed");

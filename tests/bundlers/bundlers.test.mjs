@@ -17,6 +17,9 @@ import { ROOT, buildFilter, launchBrowser, testImages } from '../e2e/harness.mjs
 import { serveStatic } from './serve.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+// The upload page every app serves; each app's bundle replaces its script.
+const PAGE = readFileSync(join(HERE, 'index.html'), 'utf8');
+const PAGE_SCRIPT = '<script type="module" src="./main.js"></script>';
 const TARGET = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(ROOT, 'target');
 const { version } = JSON.parse(readFileSync(join(ROOT, 'www/package.json'), 'utf8'));
 const TARBALL = join(TARGET, 'npm', `prescreen-${version}.tgz`);
@@ -127,10 +130,19 @@ async function screensTheForm(url) {
   return { js: gz(js), jsFiles: js.length, jsRaw: js.reduce((sum, b) => sum + b.body.length, 0), wasm: gz(wasm) };
 }
 
-/** Serves a bundler's output directory with the filter; the app's index.html is copied in when the bundler does not emit one. */
-async function serveBuilt(app, out) {
-  if (!existsSync(join(out, 'index.html'))) copyFileSync(join(HERE, app, 'index.html'), join(out, 'index.html'));
+/** Serves a bundler's output directory with the filter and the page, loading the bundle with `script`. */
+async function serveBuilt(out, script) {
+  writeFileSync(join(out, 'index.html'), PAGE.replace(PAGE_SCRIPT, script));
   return serveStatic(out, { files: { '/filter.psf': filter } });
+}
+
+/** Vite's app folder, with the page (Vite's entry) and the filter in its public folder. */
+function viteRoot() {
+  const root = join(HERE, 'vite');
+  writeFileSync(join(root, 'index.html'), PAGE);
+  mkdirSync(join(root, 'public'), { recursive: true });
+  copyFileSync(filter, join(root, 'public/filter.psf'));
+  return root;
 }
 
 function run(app, command, args) {
@@ -151,12 +163,10 @@ describe('bundlers', () => {
 
   test('Vite dev server', async () => {
     const { createServer } = await import('vite');
-    const publicDir = join(HERE, 'vite/public');
-    mkdirSync(publicDir, { recursive: true });
-    copyFileSync(filter, join(publicDir, 'filter.psf'));
+    const root = viteRoot();
     const server = await createServer({
-      root: join(HERE, 'vite'),
-      configFile: join(HERE, 'vite/vite.config.js'),
+      root,
+      configFile: join(root, 'vite.config.js'),
       logLevel: 'error',
       server: { host: '127.0.0.1', port: 0 },
     });
@@ -170,9 +180,7 @@ describe('bundlers', () => {
 
   test('Vite build + preview', async () => {
     const { build, preview } = await import('vite');
-    const root = join(HERE, 'vite');
-    mkdirSync(join(root, 'public'), { recursive: true });
-    copyFileSync(filter, join(root, 'public/filter.psf'));
+    const root = viteRoot();
     await build({ root, configFile: join(root, 'vite.config.js'), logLevel: 'error' });
     checkOutput(join(root, 'dist'));
     const server = await preview({
@@ -188,16 +196,17 @@ describe('bundlers', () => {
     }
   });
 
-  for (const [app, command, args] of [
-    ['webpack', join(BIN, 'webpack'), ['--config', 'webpack.config.js']],
-    ['esbuild', process.execPath, ['build.js']],
-    ['rollup', join(BIN, 'rollup'), ['-c', '--silent']],
+  // webpack's default output is a classic script, not an ES module.
+  for (const [app, command, args, script] of [
+    ['webpack', join(BIN, 'webpack'), ['--config', 'webpack.config.js'], '<script defer src="./main.js"></script>'],
+    ['esbuild', process.execPath, ['build.js'], PAGE_SCRIPT],
+    ['rollup', join(BIN, 'rollup'), ['-c', '--silent'], PAGE_SCRIPT],
   ]) {
     test(app, async () => {
       run(app, command, args);
       const out = join(HERE, app, 'dist');
       checkOutput(out);
-      const server = await serveBuilt(app, out);
+      const server = await serveBuilt(out, script);
       try {
         sizes[app] = await screensTheForm(server.url);
       } finally {
@@ -212,8 +221,8 @@ async function servePageUsing(cdn) {
   const dir = mkdtempSync(join(tmpdir(), 'prescreen-cdn-page-'));
   writeFileSync(
     join(dir, 'index.html'),
-    readFileSync(join(HERE, 'vite/index.html'), 'utf8').replace(
-      '<script type="module" src="./main.js"></script>',
+    PAGE.replace(
+      PAGE_SCRIPT,
       `<script type="module">
   import { guard } from '${cdn.url}pkg/index.js';
   const form = document.querySelector('form');

@@ -100,7 +100,7 @@ pub(crate) fn decode_scaled(
         return Ok(None);
     }
     let (out_width, out_height) = (reduced_len(width, reduction), reduced_len(height, reduction));
-    if let Some(pixels) = baseline::decode(bytes, reduction)? {
+    if let Some(pixels) = baseline::decode(bytes, reduction, (width, height))? {
         return Ok(Some(JpegImage {
             pixels,
             orientation: orientation(&decoder),

@@ -23,11 +23,16 @@ use crate::pixels::{Layout, Pixels};
 use colour::Sampled;
 
 /// Decodes `bytes` at 1/`reduction` scale (4 or 8, sides rounded up);
-/// `Ok(None)` when the file is not a kind this decoder handles.
-pub(crate) fn decode(bytes: &[u8], reduction: u32) -> Result<Option<Pixels>> {
+/// `Ok(None)` when the file is not a kind this decoder handles or its frame
+/// is not `size` (width, height).
+pub(crate) fn decode(bytes: &[u8], reduction: u32, size: (u32, u32)) -> Result<Option<Pixels>> {
     let Some(frame) = segments::parse(bytes) else {
         return Ok(None);
     };
+    // The caller checked `size` against the limits: decode no other size.
+    if (frame.width as u32, frame.height as u32) != size {
+        return Ok(None);
+    }
     let side = match reduction {
         4 => 2,
         8 => 1,
@@ -108,6 +113,19 @@ mod tests {
         ("cmyk", include_bytes!("../../../tests/decode/cmyk.jpg")),
     ];
 
+    /// The size jpeg-decoder reads from the header (what the caller checks).
+    fn declared(bytes: &[u8]) -> (u32, u32) {
+        let mut decoder = jpeg_decoder::Decoder::new(bytes);
+        decoder.read_info().unwrap();
+        let info = decoder.info().unwrap();
+        (u32::from(info.width), u32::from(info.height))
+    }
+
+    /// [`decode`] at the size the header declares.
+    fn decode_declared(bytes: &[u8], reduction: u32) -> Result<Option<Pixels>> {
+        decode(bytes, reduction, declared(bytes))
+    }
+
     /// jpeg-decoder at 1/`reduction` scale: (width, height, samples).
     fn oracle(bytes: &[u8], reduction: u32) -> (u32, u32, Vec<u8>) {
         let mut decoder = jpeg_decoder::Decoder::new(bytes);
@@ -123,7 +141,7 @@ mod tests {
     fn pixels_equal_jpeg_decoders_scaled_decode() {
         for (name, bytes) in TAKEN {
             for reduction in [4, 8] {
-                let ours = decode(bytes, reduction).unwrap().unwrap_or_else(|| panic!("{name}: not taken"));
+                let ours = decode_declared(bytes, reduction).unwrap().unwrap_or_else(|| panic!("{name}: not taken"));
                 let (width, height, samples) = oracle(bytes, reduction);
                 assert_eq!((ours.width(), ours.height()), (width, height), "{name} 1/{reduction}");
                 assert!(ours.view().data() == samples.as_slice(), "{name} 1/{reduction}: pixels differ");
@@ -134,9 +152,21 @@ mod tests {
     #[test]
     fn other_kinds_are_left_to_jpeg_decoder() {
         for (name, bytes) in LEFT {
-            assert!(decode(bytes, 4).unwrap().is_none(), "{name}");
+            assert!(decode_declared(bytes, 4).unwrap().is_none(), "{name}");
         }
-        assert!(decode(TAKEN[0].1, 2).unwrap().is_none(), "1/2 scale");
+        assert!(decode_declared(TAKEN[0].1, 2).unwrap().is_none(), "1/2 scale");
+    }
+
+    #[test]
+    fn only_the_declared_size_and_one_frame_are_decoded() {
+        let (_, bytes) = TAKEN[0];
+        let (w, h) = declared(bytes);
+        assert!(decode(bytes, 4, (w + 1, h)).unwrap().is_none(), "another size than the caller checked");
+        // The frame header twice: the second could declare any size.
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        let end = sof + 2 + usize::from(u16::from_be_bytes([bytes[sof + 2], bytes[sof + 3]]));
+        let two = [&bytes[..end], &bytes[sof..end], &bytes[end..]].concat();
+        assert!(decode(&two, 4, (w, h)).unwrap().is_none(), "two frame headers");
     }
 
     #[test]
@@ -144,12 +174,12 @@ mod tests {
         let (_, bytes) = TAKEN[4]; // with restart markers
         let scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap() + 14;
         // Cut inside the scan data: truncated.
-        assert!(matches!(decode(&bytes[..scan + 200], 4), Err(Error::Truncated)));
+        assert!(matches!(decode(&bytes[..scan + 200], 4, declared(bytes)), Err(Error::Truncated)));
         // A restart marker renumbered: corrupt.
         let mut renumbered = bytes.to_vec();
         let rst = scan + renumbered[scan..].windows(2).position(|w| w == [0xFF, 0xD0]).unwrap();
         renumbered[rst + 1] = 0xD5;
-        assert!(matches!(decode(&renumbered, 4), Err(Error::Corrupt(_))));
+        assert!(matches!(decode_declared(&renumbered, 4), Err(Error::Corrupt(_))));
     }
 
     #[test]
@@ -161,11 +191,11 @@ mod tests {
             for at in (scan..bytes.len()).step_by(7) {
                 let mut damaged = bytes.to_vec();
                 damaged[at] ^= 0x5A;
-                let _ = decode(&damaged, 4);
-                let _ = decode(&damaged, 8);
+                let _ = decode(&damaged, 4, declared(bytes));
+                let _ = decode(&damaged, 8, declared(bytes));
                 // Cut anywhere from the scan header on: never pixels (an
                 // error, or within the header left to jpeg-decoder).
-                assert!(!matches!(decode(&bytes[..at], 4), Ok(Some(_))), "cut at {at}");
+                assert!(!matches!(decode(&bytes[..at], 4, declared(bytes)), Ok(Some(_))), "cut at {at}");
             }
         }
     }

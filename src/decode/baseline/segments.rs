@@ -85,6 +85,9 @@ pub(super) fn parse(bytes: &[u8]) -> Option<Baseline<'_>> {
         let body = bytes.get(pos + 3..pos + 1 + length)?;
         pos += 1 + length;
         match marker {
+            // A second frame header: the caller checked the first against
+            // the limits (jpeg-decoder's reading), so it is left to jpeg-decoder.
+            0xC0 | 0xC1 if frame.is_some() => return None,
             0xC0 | 0xC1 => frame = Some(parse_frame(body)?),
             0xC4 => parse_huffman(body, &mut tables)?,
             0xDB => parse_quant(body, &mut quant)?,
